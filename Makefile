@@ -1,0 +1,36 @@
+# Two entry points, both safe on a fresh machine:
+#   make run   installs into .venv and starts the dashboard
+#   make test  installs into .venv (and Debian's chromium if missing) and runs every test tier
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+
+.PHONY: run test test-unit test-app test-e2e bench chromium clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+chromium:
+	@bash scripts/ensure_chromium.sh
+
+test: $(VENV)/.installed chromium
+	$(PY) -m pytest
+
+test-unit: $(VENV)/.installed
+	$(PY) -m pytest tests/unit
+
+test-app: $(VENV)/.installed
+	$(PY) -m pytest tests/app
+
+test-e2e: $(VENV)/.installed chromium
+	$(PY) -m pytest tests/e2e
+
+clean:
+	rm -rf $(VENV) .pytest_cache

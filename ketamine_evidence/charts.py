@@ -1,0 +1,205 @@
+"""Chart builders: tidy DataFrame in, Plotly figure out. No Streamlit.
+
+One colour, symbol and dash per treatment group, used on every page, from the
+Okabe-Ito colour-blind-safe palette (plus dark greys), so ketamine looks the
+same everywhere and no group is told apart by colour alone.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from . import vocab
+
+# Okabe & Ito (2008) colours, darkened where needed so each mark keeps >= 3:1 contrast on white.
+COLOURS = {
+    "IV ketamine": "#D55E00",          # vermillion
+    "Esketamine": "#B8651B",           # dark orange
+    "Other ketamine": "#CC79A7",       # reddish purple
+    "SSRI": "#0072B2",                 # blue
+    "SNRI": "#3A8FC4",                 # sky blue, darkened
+    "TCA": "#009E73",                  # bluish green
+    "Other antidepressant": "#6A3D9A", # purple
+    "Antidepressants (pooled)": "#004D80",
+    "Placebo": "#6E6E6E",
+    "Active placebo": "#3D3D3D",
+    "ECT": "#8C6D00",                  # dark yellow
+    "Other comparator": "#555599",
+}
+SYMBOLS = {
+    "IV ketamine": "circle",
+    "Esketamine": "diamond",
+    "Other ketamine": "star",
+    "SSRI": "square",
+    "SNRI": "triangle-up",
+    "TCA": "triangle-down",
+    "Other antidepressant": "pentagon",
+    "Antidepressants (pooled)": "hexagon",
+    "Placebo": "circle-open",
+    "Active placebo": "square-open",
+    "ECT": "cross",
+    "Other comparator": "x",
+}
+FAMILY_DASH = {"Ketamine": "solid", "Traditional antidepressants": "dash", "Placebo and comparators": "dot"}
+
+FONT = "Source Sans Pro, Arial, sans-serif"
+HOURS_TICKS = [1, 4, 24, 72, 168, 336, 672, 1344, 2016, 4032]
+HOURS_TICK_TEXT = ["1 h", "4 h", "1 d", "3 d", "1 wk", "2 wk", "4 wk", "8 wk", "12 wk", "24 wk"]
+
+HOVER_COLUMNS = ["study", "treatment", "n", "time_reported", "outcome_definition", "value_ci", "certainty", "population"]
+
+
+def _value_ci(row) -> str:
+    unit = row["unit"]
+    sep = "" if unit == "%" else " "
+    text = f"{row['value']:g}{sep}{unit}"
+    if pd.notna(row.get("ci_low")) and pd.notna(row.get("ci_high")):
+        level = row.get("ci_level")
+        lvl = f"{level:g}% CI " if pd.notna(level) else "CI "
+        text += f" ({lvl}{row['ci_low']:g}–{row['ci_high']:g})"
+    return text
+
+
+def hover_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Return df with plain-text hover columns filled (value with CI, n and time as words)."""
+    out = df.copy()
+    out["value_ci"] = [_value_ci(r) for _, r in out.iterrows()] if len(out) else []
+    out["n"] = out["n"].astype("object").where(out["n"].notna(), "not reported")
+    out["time_reported"] = out["time_reported"].fillna("not time-specific")
+    return out
+
+
+HOVER_TEMPLATE = (
+    "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+    "n = %{customdata[2]} · %{customdata[3]}<br>"
+    "%{customdata[4]}<br>"
+    "<b>%{customdata[5]}</b><br>"
+    "Certainty: %{customdata[6]} · %{customdata[7]}<extra></extra>"
+)
+
+
+def _style(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
+        template="plotly_white",
+        font={"family": FONT, "size": 14, "color": "#1A1A1A"},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"title": {"text": "Treatment group"}, "orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        hoverlabel={"font": {"size": 13}},
+    )
+    # Hover text is built from data; Plotly renders hover as a small HTML subset, so escape it.
+    for trace in fig.data:
+        if trace.customdata is not None:
+            trace.customdata = [[_escape(v) for v in row] for row in trace.customdata]
+        trace.hovertemplate = HOVER_TEMPLATE if trace.customdata is not None else trace.hovertemplate
+    return fig
+
+
+def _escape(v) -> str:
+    return str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _groups_in(df: pd.DataFrame) -> list[str]:
+    present = set(df["treatment_group"])
+    return [g for g in vocab.TREATMENT_GROUPS if g in present]
+
+
+def _error_arrays(df: pd.DataFrame, value: str = "value", lo: str = "ci_low", hi: str = "ci_high"):
+    plus = (df[hi] - df[value]).where(df[hi].notna())
+    minus = (df[value] - df[lo]).where(df[lo].notna())
+    return plus, minus
+
+
+def time_course_chart(df: pd.DataFrame, title: str, y_title: str) -> go.Figure:
+    """Return a log-time scatter of values against hours since first dose, one trace per treatment group.
+
+    Points from the same source and arm are joined by a line (dash shows the family) so a curve reads as one study.
+    """
+    d = hover_frame(df)
+    fig = go.Figure()
+    for group in _groups_in(d):
+        g = d[d["treatment_group"] == group].sort_values("time_hours")
+        fam = vocab.family_of(group)
+        plus, minus = _error_arrays(g)
+        first = True
+        for (_, _, _), arm in g.groupby(["source_id", "treatment", "outcome_label"], sort=False):
+            p, m = _error_arrays(arm)
+            fig.add_trace(go.Scatter(
+                x=arm["time_hours"], y=arm["value"], mode="lines+markers", name=group,
+                legendgroup=group, showlegend=first,
+                line={"color": COLOURS[group], "dash": FAMILY_DASH[fam], "width": 2},
+                marker={"symbol": SYMBOLS[group], "size": 11, "color": COLOURS[group],
+                        "line": {"width": 1, "color": "#FFFFFF"}},
+                error_y={"type": "data", "array": p, "arrayminus": m, "visible": bool(p.notna().any()), "thickness": 1.2},
+                customdata=arm[HOVER_COLUMNS].to_numpy(),
+            ))
+            first = False
+    fig.update_xaxes(type="log", title_text="Time since first dose (log scale)", tickvals=HOURS_TICKS,
+                     ticktext=HOURS_TICK_TEXT, showgrid=True)
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
+    return _style(fig, title)
+
+
+def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "label",
+                 log_x: bool = False, reference: float | None = None, height: int | None = None) -> go.Figure:
+    """Return a horizontal dot-and-whisker chart: one row per figure, coloured and shaped by treatment group."""
+    d = hover_frame(df)
+    rows = list(dict.fromkeys(d[label_col]))
+    fig = go.Figure()
+    for group in _groups_in(d):
+        g = d[d["treatment_group"] == group]
+        plus, minus = _error_arrays(g)
+        fig.add_trace(go.Scatter(
+            x=g["value"], y=g[label_col], mode="markers", name=group, legendgroup=group,
+            marker={"symbol": SYMBOLS[group], "size": 12, "color": COLOURS[group],
+                    "line": {"width": 1, "color": "#FFFFFF"}},
+            error_x={"type": "data", "array": plus, "arrayminus": minus, "visible": bool(plus.notna().any()),
+                     "thickness": 1.5, "color": COLOURS[group]},
+            customdata=g[HOVER_COLUMNS].to_numpy(),
+        ))
+    if reference is not None:
+        fig.add_vline(x=reference, line={"color": "#444444", "dash": "dot", "width": 1})
+    fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], title_text=None, automargin=True)
+    fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear", showgrid=True)
+    if not log_x:
+        fig.update_xaxes(rangemode="tozero")
+    return _style(fig, title, height or max(320, 40 + 34 * len(rows)))
+
+
+def days_chart(df: pd.DataFrame, title: str, label_col: str = "label") -> go.Figure:
+    """Return a dot chart of durations converted to days (time to response, time to relapse)."""
+    d = df.assign(value=df["value_days"], ci_low=df["ci_low_days"], ci_high=df["ci_high_days"])
+    return dot_ci_chart(d, title, "Days (converted from the unit each source reports)", label_col=label_col)
+
+
+def label_rows(df: pd.DataFrame, parts: tuple[str, ...] = ("study", "treatment_group", "outcome_label")) -> pd.Series:
+    """Return a short, unique row label for a chart's y axis: study · group · outcome (time)."""
+    base = df[list(parts)].astype(str).agg(" · ".join, axis=1)
+    if "time_reported" in df.columns:
+        t = df["time_reported"].fillna("")
+        base = base + t.map(lambda s: f" ({s})" if s else "")
+    # Two figures of one study and group at one time must not collapse onto one row.
+    dup = base.duplicated(keep=False)
+    if dup.any():
+        base = base.where(~dup, base + " [" + df["row_id"].astype(str) + "]")
+    return base
+
+
+def alt_text(kind: str, df: pd.DataFrame, extra: str = "") -> str:
+    """Return a sentence describing a chart: what it plots, how many figures, from how many sources, which groups."""
+    groups = ", ".join(_groups_in(df)) or "no treatment group"
+    return (f"{kind}: {len(df)} published figures from {df['source_id'].nunique()} sources, "
+            f"for {groups}. {extra}".strip())
+
+
+def nice_ceiling(x: float) -> float:
+    """Return a round number just above x (axis ranges)."""
+    if x <= 0:
+        return 1
+    mag = 10 ** math.floor(math.log10(x))
+    return math.ceil(x / mag) * mag

@@ -1,0 +1,220 @@
+"""The page frame every page calls: page config, sidebar (links, filters, data version), the one
+'informs, does not advise' notice, the cached loader, and the chart-with-table widget.
+
+This is the only module that imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import evidence as ev
+from . import vocab
+from .data import DATA_DIR, Dataset, DataValidationError, load_dataset
+from .safe import spreadsheet_safe
+
+log = logging.getLogger(__name__)
+
+PAGES = (
+    ("app.py", "Overview", ":material/dashboard:"),
+    ("pages/1_Onset.py", "Onset speed", ":material/speed:"),
+    ("pages/2_Durability.py", "Durability", ":material/hourglass_bottom:"),
+    ("pages/3_Non_response.py", "Response and non-response", ":material/target:"),
+    ("pages/4_Side_effects.py", "Side effects", ":material/warning:"),
+    ("pages/5_Evidence_explorer.py", "Evidence explorer and sources", ":material/table_view:"),
+)
+
+DISCLAIMER = (
+    "This dashboard summarises published research to inform. It does not give medical advice: "
+    "decisions about treatment belong with a clinician who knows the patient."
+)
+
+FILTER_WIDGETS = (
+    # (Filters attribute, label, help)
+    ("populations", "Population", "Treatment-resistant depression means at least two antidepressants have failed (definitions vary by study)."),
+    ("groups", "Treatment groups", "Ketamine (IV racemic, intranasal esketamine), antidepressant classes, placebo and comparators."),
+    ("drugs", "Named treatments", "Treatments as each source names them."),
+    ("designs", "Study design", None),
+    ("certainty", "Certainty", "How much confidence the figure deserves: high, moderate, low, very low (GRADE-style)."),
+    ("routes", "Route", None),
+    ("regimens", "Monotherapy or add-on", None),
+)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a page gets from the frame: the filtered rows (joined to sources) and the whole dataset."""
+
+    rows: pd.DataFrame
+    all_rows: pd.DataFrame
+    sources: pd.DataFrame
+    meta: dict
+    filters: ev.Filters
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _cached_dataset(folder: str, stamp: tuple) -> tuple[Dataset, dict]:
+    dataset = load_dataset(folder)
+    meta = json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))
+    return dataset, meta
+
+
+def _stamp(folder: Path) -> tuple:
+    """File sizes and modification times: a cheap key so an edited CSV is re-read."""
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv")))
+
+
+def load(folder: Path = DATA_DIR) -> tuple[Dataset, dict]:
+    """Return the validated dataset and its datapackage metadata, cached across reruns and sessions."""
+    with st.spinner("Loading and checking the evidence…"):
+        return _cached_dataset(str(folder), _stamp(folder))
+
+
+def md_escape(text: str) -> str:
+    """Return text with Markdown (and LaTeX dollar) syntax escaped, so data shows as plain text."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+
+
+def _persisted_multiselect(attr: str, label: str, options: list, help_text: str | None) -> tuple:
+    """A multiselect whose choice survives page changes (Streamlit drops widget state of unrendered pages)."""
+    keep, widget = f"filters_{attr}", f"sidebar_{attr}"
+    if widget not in st.session_state:
+        st.session_state[widget] = [v for v in st.session_state.get(keep, []) if v in options]
+    chosen = st.multiselect(label, options, key=widget, help=help_text, placeholder="All")
+    st.session_state[keep] = list(chosen)
+    return tuple(chosen)
+
+
+def _year_slider(years: pd.Series) -> tuple[int, int] | None:
+    lo, hi = int(years.min()), int(years.max())
+    if lo == hi:
+        return None
+    keep, widget = "filters_years", "sidebar_years"
+    if widget not in st.session_state:
+        saved = st.session_state.get(keep, (lo, hi))
+        st.session_state[widget] = (max(lo, saved[0]), min(hi, saved[1]))
+    chosen = st.slider("Publication year", lo, hi, key=widget)
+    st.session_state[keep] = tuple(chosen)
+    return None if tuple(chosen) == (lo, hi) else tuple(chosen)
+
+
+def _reset_filters() -> None:
+    for key in list(st.session_state.keys()):
+        if key.startswith(("filters_", "sidebar_")):
+            del st.session_state[key]
+
+
+def sidebar(all_rows: pd.DataFrame, meta: dict) -> ev.Filters:
+    """Draw the page links and shared filters; return the filters chosen."""
+    with st.sidebar:
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon)
+        st.divider()
+        st.subheader("Filters")
+        st.caption("Kept as you move between pages. Empty means all.")
+        opts = ev.filter_options(all_rows)
+        chosen = {attr: _persisted_multiselect(attr, label, opts[attr], help_text)
+                  for attr, label, help_text in FILTER_WIDGETS}
+        years = _year_slider(all_rows["year"])
+        st.button("Clear all filters", on_click=_reset_filters, key="sidebar_reset")
+        st.divider()
+        st.caption(f"Data version {meta.get('version', '?')} · {meta.get('created', '')[:10]} · "
+                   f"{len(all_rows)} figures from {all_rows['source_id'].nunique()} sources")
+    return ev.Filters(years=years, **chosen)
+
+
+def page_frame(title: str, question: str) -> Context | None:
+    """Set up a page (config, sidebar, notice) and return its Context, or None after telling the user why."""
+    st.set_page_config(page_title=f"{title} · Ketamine vs antidepressants", page_icon=":material/science:",
+                       layout="wide", initial_sidebar_state="auto")
+    try:
+        dataset, meta = load()
+    except DataValidationError as err:
+        st.title(title)
+        st.error("The evidence data did not pass its checks, so nothing is drawn. "
+                 f"{len(err.problems)} problem(s) were found; each is listed below.")
+        st.dataframe(err.as_frame(), hide_index=True)
+        return None
+    all_rows = ev.with_sources(dataset.evidence, dataset.sources)
+    filters = sidebar(all_rows, meta)
+    st.title(title)
+    st.caption(question)
+    st.info(DISCLAIMER, icon=":material/info:")
+    rows = ev.apply_filters(all_rows, filters)
+    return Context(rows=rows, all_rows=all_rows, sources=dataset.sources, meta=meta, filters=filters)
+
+
+def run_page(title: str, question: str, body) -> None:
+    """Run a page body inside the frame; an unexpected error becomes a short sentence with a reference."""
+    ctx = page_frame(title, question)
+    if ctx is None:
+        return
+    try:
+        body(ctx)
+    except Exception:  # noqa: BLE001 - the user sees a sentence, the log keeps the traceback
+        ref = uuid.uuid4().hex[:8]
+        log.exception("Page %s failed (reference %s)", title, ref)
+        st.error(f"Something went wrong while drawing this page. The error has been logged with reference {ref}.")
+
+
+TABLE_COLUMNS = [
+    "study", "treatment", "treatment_group", "population", "outcome_label", "outcome_definition",
+    "time_reported", "value", "unit", "ci_low", "ci_high", "n", "design", "regimen", "control_type",
+    "certainty", "certainty_reason", "caveats", "location", "link", "row_id",
+]
+
+
+def table(rows: pd.DataFrame, key: str, columns: list[str] | None = None) -> None:
+    """Show rows as a read-only table with sources linked (text is never rendered as HTML)."""
+    cols = [c for c in (columns or TABLE_COLUMNS) if c in rows.columns]
+    st.dataframe(
+        rows[cols], hide_index=True, key=key,
+        column_config={
+            "link": st.column_config.LinkColumn("Source link", display_text=r"https://(?:doi\.org|pubmed\.ncbi\.nlm\.nih\.gov)/(.*)"),
+            "value": st.column_config.NumberColumn("Value", format="%g"),
+            "study": "Study", "treatment": "Treatment", "treatment_group": "Group", "population": "Population",
+            "outcome_label": "Outcome", "outcome_definition": "Definition", "time_reported": "Time point",
+            "unit": "Unit", "ci_low": "CI low", "ci_high": "CI high", "n": "n", "design": "Design",
+            "regimen": "Regimen", "control_type": "Control", "certainty": "Certainty",
+            "certainty_reason": "Why this certainty", "caveats": "Caveats", "location": "Where in source",
+            "row_id": "Row id",
+        },
+    )
+
+
+def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list[str] | None = None) -> None:
+    """Show a chart with its alt text, any like-for-like warnings, and an expandable table of exactly its rows."""
+    for w in warnings or []:
+        st.warning(md_escape(w), icon=":material/compare_arrows:")
+    st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displaylogo": False, "responsive": True})
+    with st.expander(f"Table of the {len(rows)} figures in this chart"):
+        table(rows, key=f"{key}_table")
+
+
+def key_message(text: str) -> None:
+    """Show a computed one-line message for a chart (data text escaped)."""
+    st.success(md_escape(text), icon=":material/lightbulb:")
+
+
+def empty(what: str, ctx: Context) -> None:
+    """Say that the filters leave nothing to show, and what to widen."""
+    active = [label.lower() for attr, label, _ in FILTER_WIDGETS if getattr(ctx.filters, attr)]
+    if ctx.filters.years is not None:
+        active.append("publication year")
+    hint = ("Widen or clear these filters: " + ", ".join(active) + ".") if active else "No figures of this kind are in the dataset yet."
+    st.warning(f"No {what} match the current filters. {hint}", icon=":material/filter_alt_off:")
+
+
+def download_csv(rows: pd.DataFrame, label: str, filename: str, key: str) -> None:
+    """Offer rows as a CSV that is safe to open in a spreadsheet (formula cells neutralised)."""
+    data = spreadsheet_safe(rows).to_csv(index=False).encode("utf-8-sig")
+    st.download_button(label, data=data, file_name=filename, mime="text/csv", key=key)

@@ -1,0 +1,115 @@
+"""Controlled vocabularies for the evidence dataset.
+
+One place for every allowed value, so the pandera models, the Frictionless
+descriptor test, the filters and the charts all agree.
+"""
+
+DIMENSIONS = ("onset", "durability", "non_response", "side_effects")
+
+DIMENSION_LABELS = {
+    "onset": "Onset speed",
+    "durability": "Durability",
+    "non_response": "Response and non-response",
+    "side_effects": "Side effects",
+}
+
+OUTCOMES = (
+    "response",
+    "remission",
+    "non_response",
+    "relapse",
+    "sustained_response",
+    "time_to_response",
+    "time_to_relapse",
+    "duration_of_benefit",
+    "symptom_change",
+    "effect_size",
+    "adverse_event",
+    "discontinuation_adverse_events",
+    "discontinuation_any",
+    "vital_sign_change",
+    "cognition",
+)
+
+SCALES = ("MADRS", "HAM-D", "QIDS-SR", "BDI", "CADSS", "CGI", "other", "none")
+
+# Order matters: it is the legend order on every chart.
+TREATMENT_GROUPS = (
+    "IV ketamine",
+    "Esketamine",
+    "Other ketamine",
+    "SSRI",
+    "SNRI",
+    "TCA",
+    "Other antidepressant",
+    "Antidepressants (pooled)",
+    "Placebo",
+    "Active placebo",
+    "ECT",
+    "Other comparator",
+)
+
+KETAMINE_GROUPS = ("IV ketamine", "Esketamine", "Other ketamine")
+TRADITIONAL_GROUPS = ("SSRI", "SNRI", "TCA", "Other antidepressant", "Antidepressants (pooled)")
+COMPARATOR_GROUPS = ("Placebo", "Active placebo", "ECT", "Other comparator")
+
+FAMILIES = ("Ketamine", "Traditional antidepressants", "Placebo and comparators")
+
+ROUTES = ("intravenous", "intranasal", "oral", "intramuscular", "subcutaneous", "mixed", "not applicable")
+REGIMENS = ("monotherapy", "add-on", "mixed or not reported")
+POPULATIONS = (
+    "treatment-resistant depression",
+    "major depression",
+    "bipolar depression",
+    "depression with suicidal ideation",
+    "mixed unipolar and bipolar depression",
+)
+DESIGNS = (
+    "RCT",
+    "meta-analysis",
+    "network meta-analysis",
+    "open-label trial",
+    "case series",
+    "observational cohort",
+    "product label",
+    "secondary analysis",
+)
+CONTROL_TYPES = (
+    "saline placebo",
+    "active placebo",
+    "pill placebo",
+    "placebo + oral antidepressant",
+    "active treatment",
+    "none (uncontrolled)",
+    "mixed",
+)
+TIME_UNITS = ("minutes", "hours", "days", "weeks", "months")
+HOURS_PER = {"minutes": 1 / 60, "hours": 1.0, "days": 24.0, "weeks": 168.0, "months": 730.5}
+TIME_ANCHORS = ("first dose", "last dose", "randomisation")
+UNITS = (
+    "%",
+    "patients",
+    "hours",
+    "days",
+    "weeks",
+    "odds ratio",
+    "risk ratio",
+    "hazard ratio",
+    "SMD",
+    "mean difference",
+    "points",
+    "mmHg",
+    "NNT",
+)
+RELATIVE_UNITS = ("odds ratio", "risk ratio", "hazard ratio", "SMD", "mean difference", "NNT")
+AE_COURSES = ("acute/transient", "persistent", "not applicable")
+CERTAINTY = ("high", "moderate", "low", "very low")
+
+
+def family_of(group: str) -> str:
+    """Return the family (ketamine, traditional, comparator) a treatment group belongs to."""
+    if group in KETAMINE_GROUPS:
+        return FAMILIES[0]
+    if group in TRADITIONAL_GROUPS:
+        return FAMILIES[1]
+    return FAMILIES[2]

@@ -1,0 +1,142 @@
+"""Write data/datapackage.json (Frictionless Data Package) from the schema in code, with the CSVs' checksums.
+
+Usage:  python scripts/stamp_data.py 1.1.0
+Then add a "## 1.1.0" entry to data/CHANGELOG.md that quotes the evidence.csv checksum printed here.
+tests/unit/test_datapackage.py fails until both are done, so no CSV edit goes out unversioned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ketamine_evidence import vocab  # noqa: E402
+from ketamine_evidence.data import EVIDENCE_COLUMNS, SOURCE_COLUMNS  # noqa: E402
+
+DATA = ROOT / "data"
+
+EVIDENCE_FIELDS = {
+    "row_id": ("string", "Unique id: source id, a hyphen, a number.", {"required": True, "unique": True}),
+    "source_id": ("string", "The source the figure was read in (sources.csv).", {"required": True}),
+    "dimension": ("string", "Which of the four questions the figure answers.", {"required": True, "enum": list(vocab.DIMENSIONS)}),
+    "outcome": ("string", "Kind of outcome.", {"required": True, "enum": list(vocab.OUTCOMES)}),
+    "outcome_label": ("string", "Short label for charts.", {"required": True}),
+    "outcome_definition": ("string", "Outcome as the source defines it (scale, threshold).", {"required": True}),
+    "scale": ("string", "Rating scale behind the outcome.", {"required": True, "enum": list(vocab.SCALES)}),
+    "treatment": ("string", "Treatment as the source names it (drug, dose, schedule).", {"required": True}),
+    "treatment_group": ("string", "Treatment group used for colour and comparison.", {"required": True, "enum": list(vocab.TREATMENT_GROUPS)}),
+    "route": ("string", "Route of administration.", {"required": True, "enum": list(vocab.ROUTES)}),
+    "regimen": ("string", "Given alone or added to an antidepressant.", {"required": True, "enum": list(vocab.REGIMENS)}),
+    "population": ("string", "Who was studied.", {"required": True, "enum": list(vocab.POPULATIONS)}),
+    "design": ("string", "Study design of the source.", {"required": True, "enum": list(vocab.DESIGNS)}),
+    "control_type": ("string", "What the study compared against.", {"required": True, "enum": list(vocab.CONTROL_TYPES)}),
+    "compared_with": ("string", "For relative effects: the comparator.", {}),
+    "time_reported": ("string", "Time point in the source's words.", {}),
+    "time_value": ("number", "Time point as a number, in time_unit.", {"minimum": 0}),
+    "time_unit": ("string", "Unit of time_value.", {"enum": list(vocab.TIME_UNITS)}),
+    "time_hours": ("number", "time_value in hours (minutes/60, days x24, weeks x168, months x730.5).", {"minimum": 0}),
+    "time_anchor": ("string", "What the time is counted from.", {"enum": list(vocab.TIME_ANCHORS)}),
+    "value": ("number", "The figure as reported.", {"required": True}),
+    "unit": ("string", "Unit or effect measure of value.", {"required": True, "enum": list(vocab.UNITS)}),
+    "ci_low": ("number", "Lower confidence limit, where given.", {}),
+    "ci_high": ("number", "Upper confidence limit, where given.", {}),
+    "ci_level": ("number", "Confidence level in percent.", {"minimum": 1, "maximum": 99.9}),
+    "n": ("integer", "Participants the figure rests on.", {"minimum": 1}),
+    "n_studies": ("integer", "Studies pooled (meta-analyses).", {"minimum": 1}),
+    "adverse_effect_course": ("string", "Side effects: acute/transient or persistent.", {"enum": list(vocab.AE_COURSES)}),
+    "certainty": ("string", "Certainty rating (GRADE wording).", {"required": True, "enum": list(vocab.CERTAINTY)}),
+    "certainty_reason": ("string", "One line on why.", {"required": True}),
+    "caveats": ("string", "What a reader must know before comparing.", {}),
+    "location": ("string", "Where in the source the figure stands.", {"required": True}),
+    "read_at_url": ("string", "Address where the figure was read.", {"required": True, "pattern": r"https?://\S+"}),
+}
+SOURCE_FIELDS = {
+    "source_id": ("string", "Unique id: first author and year.", {"required": True, "unique": True}),
+    "short_citation": ("string", "Author year, for charts.", {"required": True}),
+    "citation": ("string", "Full citation.", {"required": True}),
+    "year": ("integer", "Publication year.", {"required": True, "minimum": 1950, "maximum": 2030}),
+    "doi": ("string", "DOI.", {"pattern": r"10\.\d{4,9}/\S+"}),
+    "pmid": ("string", "PubMed id.", {"pattern": r"\d{1,9}"}),
+    "other_id": ("string", "Regulatory label number or official record, only where no DOI/PMID could be verified.", {}),
+    "design": ("string", "Study design.", {"required": True}),
+    "population": ("string", "Population studied.", {"required": True}),
+    "n": ("integer", "Participants in the source.", {"minimum": 1}),
+    "url": ("string", "Address where the source was read.", {"required": True, "pattern": r"https?://\S+"}),
+    "date_read": ("date", "Date the source was read.", {"required": True}),
+    "notes": ("string", "Curator's notes.", {}),
+}
+
+
+def sha256(path: Path) -> str:
+    """Return the file's SHA-256 hex digest."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _fields(spec: dict, order: tuple[str, ...]) -> list[dict]:
+    assert list(spec) == list(order), "field list out of step with ketamine_evidence.data"
+    out = []
+    for name in order:
+        ftype, desc, cons = spec[name]
+        field = {"name": name, "type": ftype, "description": desc}
+        if cons:
+            field["constraints"] = cons
+        out.append(field)
+    return out
+
+
+def descriptor(version: str) -> dict:
+    """Return the Data Package descriptor for the CSVs as they are now."""
+    ev, src = DATA / "evidence.csv", DATA / "sources.csv"
+    return {
+        "name": "ketamine-vs-antidepressants-evidence",
+        "title": "Ketamine vs traditional antidepressants: curated published figures",
+        "version": version,
+        "created": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "description": "One row per published figure (onset, durability, response/non-response, side effects), "
+                       "each traced to its source and the address where it was read.",
+        "licenses": [{"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
+                      "title": "Creative Commons Attribution 4.0 (our curation; figures belong to their sources)"}],
+        "resources": [
+            {
+                "name": "evidence", "path": "evidence.csv", "profile": "tabular-data-resource",
+                "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                "hash": f"sha256:{sha256(ev)}", "bytes": ev.stat().st_size,
+                "schema": {
+                    "fields": _fields(EVIDENCE_FIELDS, EVIDENCE_COLUMNS),
+                    "primaryKey": ["row_id"],
+                    "foreignKeys": [{"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}],
+                    "missingValues": [""],
+                },
+            },
+            {
+                "name": "sources", "path": "sources.csv", "profile": "tabular-data-resource",
+                "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+                "hash": f"sha256:{sha256(src)}", "bytes": src.stat().st_size,
+                "schema": {"fields": _fields(SOURCE_FIELDS, SOURCE_COLUMNS), "primaryKey": ["source_id"],
+                           "missingValues": [""]},
+            },
+        ],
+    }
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__)
+        return 2
+    desc = descriptor(argv[1])
+    (DATA / "datapackage.json").write_text(json.dumps(desc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"data/datapackage.json written for version {argv[1]}")
+    for res in desc["resources"]:
+        print(f"  {res['path']}: {res['hash']}")
+    print("Now add this version, with the evidence.csv checksum, to data/CHANGELOG.md.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
