@@ -203,3 +203,23 @@ def nice_ceiling(x: float) -> float:
         return 1
     mag = 10 ** math.floor(math.log10(x))
     return math.ceil(x / mag) * mag
+
+
+FAMILY_COLOURS = {"Ketamine": "#D55E00", "Traditional antidepressants": "#0072B2", "Placebo and comparators": "#6E6E6E"}
+FAMILY_PATTERNS = {"Ketamine": "", "Traditional antidepressants": "/", "Placebo and comparators": "."}
+
+
+def evidence_map_chart(counts: pd.DataFrame) -> go.Figure:
+    """Return grouped bars: figures per question (y) and family (colour plus pattern)."""
+    fig = px.bar(
+        counts, x="figures", y="dimension_label", color="family", pattern_shape="family", barmode="group",
+        orientation="h", color_discrete_map=FAMILY_COLOURS, pattern_shape_map=FAMILY_PATTERNS,
+        category_orders={"family": list(vocab.FAMILIES),
+                         "dimension_label": [vocab.DIMENSION_LABELS[d] for d in vocab.DIMENSIONS]},
+        labels={"figures": "Published figures (rows)", "dimension_label": "", "family": "Family"},
+        text="figures",
+    )
+    fig.update_traces(hovertemplate="%{y}<br>%{fullData.name}: %{x} figures<extra></extra>", textposition="outside")
+    fig = _style(fig, "Figures in the dataset, by question and family", height=380)
+    fig.update_layout(legend_title_text="Family")
+    return fig

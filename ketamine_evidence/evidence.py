@@ -7,7 +7,7 @@ warnings a reader needs when rows are not like-for-like.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 import pandas as pd
 
@@ -213,3 +213,223 @@ def median_by_group(rows: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"median": g.median(), "min": g.min(), "max": g.max(), "figures": g.size()})
     order = [t for t in vocab.TREATMENT_GROUPS if t in out.index]
     return out.reindex(order).reset_index()
+
+
+# ---------------------------------------------------------------- overview
+
+def evidence_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the number of figures per dimension and family (for the evidence map)."""
+    out = df.groupby(["dimension", "family"], observed=True).size().rename("figures").reset_index()
+    out["dimension_label"] = out["dimension"].map(vocab.DIMENSION_LABELS)
+    return out
+
+
+def _range_text(values: pd.Series, unit: str = "%") -> str:
+    lo, hi = values.min(), values.max()
+    return f"{lo:g}{unit}" if lo == hi else f"{lo:g}–{hi:g}{unit}"
+
+
+def overview_cards(df: pd.DataFrame) -> dict[str, list[str]]:
+    """Return, per dimension, short computed lines contrasting ketamine with traditional antidepressants."""
+    cards: dict[str, list[str]] = {}
+    fam_k, fam_t = vocab.FAMILIES[0], vocab.FAMILIES[1]
+
+    course = onset_time_course(df)
+    lines = []
+    for fam, name in ((fam_k, "Ketamine"), (fam_t, "Traditional")):
+        sub = course[(course["family"] == fam) & (course["outcome"] == "response")]
+        if not sub.empty:
+            first = sub.loc[sub["time_hours"].idxmin()]
+            lines.append(f"{name}: earliest response rate reported at {fmt_hours(first['time_hours'])} "
+                         f"({first['value']:g}%, {first['study']}).")
+        else:
+            lines.append(f"{name}: no response rate with a time point in the current selection.")
+    cards["onset"] = lines
+
+    rel = rates(df, "durability", ("relapse",))
+    lines = []
+    for fam, name in ((fam_k, "Ketamine"), (fam_t, "Traditional, kept on drug")):
+        sub = rel[rel["family"] == fam]
+        if not sub.empty:
+            lines.append(f"{name}: relapse {_range_text(sub['value'])} across {len(sub)} figures.")
+    stop = rel[rel["treatment_group"] == "Placebo"]
+    if not stop.empty:
+        lines.append(f"Switched to placebo: relapse {_range_text(stop['value'])} across {len(stop)} figures.")
+    cards["durability"] = lines or ["No relapse percentages in the current selection."]
+
+    resp = rates(df, "non_response", ("response", "remission"))
+    lines = []
+    for fam, name in ((fam_k, "Ketamine"), (fam_t, "Traditional")):
+        for outcome in ("response", "remission"):
+            sub = resp[(resp["family"] == fam) & (resp["outcome"] == outcome)]
+            if not sub.empty:
+                lines.append(f"{name} {outcome}: {_range_text(sub['value'])} ({len(sub)} figures).")
+    cards["non_response"] = lines or ["No response or remission percentages in the current selection."]
+
+    ae = side_effect_rates(df)
+    lines = []
+    for fam, name in ((fam_k, "Ketamine"), (fam_t, "Traditional")):
+        sub = ae[ae["family"] == fam]
+        if not sub.empty:
+            top = sub.loc[sub["value"].idxmax()]
+            lines.append(f"{name}: most frequent reported effect {top['outcome_label'].lower()} "
+                         f"({top['value']:g}%, {top['study']}).")
+    cards["side_effects"] = lines or ["No side-effect percentages in the current selection."]
+    return cards
+
+
+# ---------------------------------------------------------------- page helpers
+
+def concat_rows(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Return the frames stacked (skipping empty ones), keeping row order."""
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _median_line(rows: pd.DataFrame, name: str, unit: str = "%") -> str | None:
+    if rows.empty:
+        return None
+    med = rows["value"].median()
+    return (f"{name}: median {med:g}{unit} (range {_range_text(rows['value'], unit)}, "
+            f"{len(rows)} figures from {rows['source_id'].nunique()} sources)")
+
+
+def relapse_message(rel: pd.DataFrame) -> str:
+    """Return a sentence contrasting relapse on continued treatment with relapse after switching to placebo."""
+    rel = rel[rel["outcome"] == "relapse"]
+    parts = [
+        _median_line(rel[rel["family"] == vocab.FAMILIES[1]], "kept on an antidepressant"),
+        _median_line(rel[rel["treatment_group"] == "Placebo"], "switched to placebo"),
+        _median_line(rel[rel["family"] == vocab.FAMILIES[0]], "ketamine or esketamine"),
+    ]
+    parts = [p for p in parts if p]
+    if not parts:
+        return "No relapse percentages in the current selection."
+    return "Relapse, " + "; ".join(parts) + ". Medians describe the rows shown; they are not a pooled estimate."
+
+
+def durations(df: pd.DataFrame) -> pd.DataFrame:
+    """Return durations of benefit and times to relapse, converted to days (openly: hours/24, weeks x7)."""
+    return concat_rows(time_to_event(df, "duration_of_benefit"), time_to_event(df, "time_to_relapse"))
+
+
+def maintenance_regimens(df: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per distinct treatment behind the durability figures, ketamine first."""
+    d = df[df["dimension"] == "durability"]
+    d = d[d["family"] != vocab.FAMILIES[2]]
+    cols = ["family", "treatment_group", "treatment", "route", "regimen", "study", "link"]
+    out = d[cols].drop_duplicates(subset=["treatment", "study"])
+    order = {f: i for i, f in enumerate(vocab.FAMILIES)}
+    return out.sort_values(["family", "treatment_group"], key=lambda s: s.map(order) if s.name == "family" else s)
+
+
+def rate_message(rows: pd.DataFrame, what: str) -> str:
+    """Return a sentence giving the median and range of a rate per family, by population."""
+    parts = []
+    for pop, sub in rows.groupby("population", sort=False):
+        for fam, name in ((vocab.FAMILIES[0], "ketamine"), (vocab.FAMILIES[1], "traditional antidepressants"),
+                          (vocab.FAMILIES[2], "placebo and comparators")):
+            line = _median_line(sub[sub["family"] == fam], f"{name} in {pop}")
+            if line:
+                parts.append(line)
+    if not parts:
+        return f"No {what} rates in the current selection."
+    return f"{what.capitalize()}: " + "; ".join(parts) + ". Medians describe the rows shown, not a pooled estimate."
+
+
+STEP_PATTERN = r"\bsteps?\b|switch"
+
+
+def sequential_steps(df: pd.DataFrame) -> pd.DataFrame:
+    """Return remission rates from sequential-treatment studies (labels that name a step or a switch, e.g. STAR*D)."""
+    sel = df[
+        (df["dimension"] == "non_response")
+        & (df["outcome"] == "remission")
+        & (df["unit"] == PERCENT)
+        & (df["family"] == vocab.FAMILIES[1])
+        & df["outcome_label"].str.contains(STEP_PATTERN, case=False, regex=True)
+    ]
+    return sel
+
+
+def ketamine_trd_rates(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ketamine response and remission percentages in treatment-resistant depression."""
+    return df[
+        (df["dimension"] == "non_response")
+        & df["outcome"].isin(["response", "remission"])
+        & (df["unit"] == PERCENT)
+        & (df["family"] == vocab.FAMILIES[0])
+        & (df["population"] == "treatment-resistant depression")
+    ]
+
+
+def steps_message(steps: pd.DataFrame, ket: pd.DataFrame) -> str:
+    """Return a sentence on remission across treatment steps and ketamine's rates in treatment-resistant depression."""
+    parts = []
+    single = steps[~steps["outcome_label"].str.contains("cumulative", case=False)]
+    if not single.empty:
+        parts.append(f"remission in sequential steps of traditional treatment ranged {_range_text(single['value'])}")
+    cum = steps[steps["outcome_label"].str.contains("cumulative", case=False)]
+    if len(cum) > 1:
+        parts.append(f"cumulative remission is reported as {', '.join(f'{v:g}%' for v in cum['value'])} by different analyses "
+                     f"({', '.join(cum['study'])})")
+    elif len(cum) == 1:
+        parts.append(f"cumulative remission {cum['value'].iloc[0]:g}% ({cum['study'].iloc[0]})")
+    if not ket.empty:
+        parts.append(f"ketamine in treatment-resistant depression: {_range_text(ket['value'])} across {len(ket)} figures")
+    return ("; ".join(parts).capitalize() + ".") if parts else "No step-by-step figures in the current selection."
+
+
+def side_effect_message(ae: pd.DataFrame) -> str:
+    """Return a sentence naming the most frequent reported effect per family, with its placebo rate where the same study gives one."""
+    parts = []
+    for fam, name in ((vocab.FAMILIES[0], "Ketamine"), (vocab.FAMILIES[1], "Traditional antidepressants")):
+        sub = ae[ae["family"] == fam]
+        if sub.empty:
+            continue
+        top = sub.loc[sub["value"].idxmax()]
+        placebo = ae[(ae["source_id"] == top["source_id"]) & (ae["outcome_label"] == top["outcome_label"])
+                     & (ae["treatment_group"] == "Placebo")]
+        text = f"{name}: highest reported is {top['outcome_label'].lower()} at {top['value']:g}% ({top['study']})"
+        if not placebo.empty:
+            text += f" against {placebo['value'].iloc[0]:g}% on placebo"
+        parts.append(text)
+    return ("; ".join(parts) + ".") if parts else "No side-effect percentages in the current selection."
+
+
+def other_side_effect_figures(df: pd.DataFrame) -> pd.DataFrame:
+    """Return side-effect rows that are not incidence or discontinuation percentages (ratios, NNH, counts, mmHg, scores)."""
+    se = df[df["dimension"] == "side_effects"]
+    shown = se["outcome"].isin(["adverse_event", "discontinuation_adverse_events", "discontinuation_any"]) & (se["unit"] == PERCENT)
+    return se[~shown]
+
+
+SEARCH_COLUMNS = ("study", "treatment", "treatment_group", "outcome_label", "outcome_definition", "caveats",
+                  "population", "design", "row_id", "citation")
+
+
+def search_rows(df: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Return rows containing every word of query (case-insensitive, literal text, not a pattern)."""
+    words = [w for w in (query or "").lower().split() if w]
+    if not words:
+        return df
+    hay = df[list(SEARCH_COLUMNS)].fillna("").astype(str).agg(" ".join, axis=1).str.lower()
+    mask = pd.Series(True, index=df.index)
+    for w in words:
+        mask &= hay.str.contains(w, regex=False)
+    return df[mask]
+
+
+def source_table(sources: pd.DataFrame, all_rows: pd.DataFrame, shown: pd.DataFrame) -> pd.DataFrame:
+    """Return every source with its identifier, link, and how many of its figures the current view shows."""
+    out = sources.copy()
+    counts = shown["source_id"].value_counts()
+    out["figures_shown"] = out["source_id"].map(counts).fillna(0).astype(int)
+    out["figures_total"] = out["source_id"].map(all_rows["source_id"].value_counts()).fillna(0).astype(int)
+    out["identifier"] = [
+        f"DOI {d}" if isinstance(d, str) and d else f"PMID {p}" if isinstance(p, str) and p else str(o)
+        for d, p, o in zip(out["doi"], out["pmid"], out["other_id"])
+    ]
+    out["link"] = [source_link(d, p, u) for d, p, u in zip(out["doi"], out["pmid"], out["url"])]
+    out["read_at"] = out["url"]
+    return out.sort_values(["figures_shown", "short_citation"], ascending=[False, True])

@@ -186,15 +186,17 @@ def table(rows: pd.DataFrame, key: str, columns: list[str] | None = None) -> Non
             "unit": "Unit", "ci_low": "CI low", "ci_high": "CI high", "n": "n", "design": "Design",
             "regimen": "Regimen", "control_type": "Control", "certainty": "Certainty",
             "certainty_reason": "Why this certainty", "caveats": "Caveats", "location": "Where in source",
-            "row_id": "Row id",
+            "row_id": "Row id", "short_citation": "Source", "citation": "Citation", "year": "Year",
+            "figures_shown": st.column_config.NumberColumn("Figures shown"), "identifier": "Identifier",
+            "read_at": st.column_config.LinkColumn("Where it was read"),
         },
     )
 
 
 def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list[str] | None = None) -> None:
     """Show a chart with its alt text, any like-for-like warnings, and an expandable table of exactly its rows."""
-    for w in warnings or []:
-        st.warning(md_escape(w), icon=":material/compare_arrows:")
+    if warnings:
+        st.warning(md_escape("Not like-for-like. " + " ".join(warnings)), icon=":material/compare_arrows:")
     st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displaylogo": False, "responsive": True})
     with st.expander(f"Table of the {len(rows)} figures in this chart"):
         table(rows, key=f"{key}_table")

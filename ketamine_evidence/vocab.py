@@ -29,6 +29,7 @@ OUTCOMES = (
     "discontinuation_any",
     "vital_sign_change",
     "cognition",
+    "prognostic",  # how well early improvement predicts later outcome; not a response rate
 )
 
 SCALES = ("MADRS", "HAM-D", "QIDS-SR", "BDI", "CADSS", "CGI", "other", "none")
@@ -63,6 +64,7 @@ POPULATIONS = (
     "bipolar depression",
     "depression with suicidal ideation",
     "mixed unipolar and bipolar depression",
+    "antidepressant users, mixed diagnoses",
 )
 DESIGNS = (
     "RCT",
@@ -97,11 +99,12 @@ UNITS = (
     "hazard ratio",
     "SMD",
     "mean difference",
+    "percentage points",
     "points",
     "mmHg",
     "NNT",
 )
-RELATIVE_UNITS = ("odds ratio", "risk ratio", "hazard ratio", "SMD", "mean difference", "NNT")
+RELATIVE_UNITS = ("odds ratio", "risk ratio", "hazard ratio", "SMD", "mean difference", "percentage points", "NNT")
 AE_COURSES = ("acute/transient", "persistent", "not applicable")
 CERTAINTY = ("high", "moderate", "low", "very low")
 

@@ -1,0 +1,45 @@
+"""Overview: the four questions at a glance, ketamine beside traditional antidepressants."""
+
+import streamlit as st
+
+from ketamine_evidence import charts, evidence as ev, ui
+from ketamine_evidence.vocab import DIMENSION_LABELS
+
+PAGE_FOR = {
+    "onset": ("pages/1_Onset.py", "How fast does it work?"),
+    "durability": ("pages/2_Durability.py", "How long does the benefit last?"),
+    "non_response": ("pages/3_Non_response.py", "How many respond, remit, or do not respond?"),
+    "side_effects": ("pages/4_Side_effects.py", "What are the side effects?"),
+}
+
+
+def body(ctx: ui.Context) -> None:
+    rows = ctx.rows
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Published figures", len(rows), help="Rows after the sidebar filters; each is one figure from one source.")
+    c2.metric("Sources", rows["source_id"].nunique())
+    c3.metric("Data version", ctx.meta.get("version", "?"))
+    if rows.empty:
+        ui.empty("figures", ctx)
+        return
+
+    st.subheader("The four questions")
+    cards = ev.overview_cards(rows)
+    cols = st.columns(2)
+    for i, (dim, (page, question)) in enumerate(PAGE_FOR.items()):
+        with cols[i % 2].container(border=True):
+            st.markdown(f"**{DIMENSION_LABELS[dim]}** · {question}")
+            for line in cards.get(dim, []):
+                st.text(line)
+            st.page_link(page, label=f"Open {DIMENSION_LABELS[dim].lower()}", icon=":material/arrow_forward:")
+
+    st.subheader("How much evidence is there?")
+    counts = ev.evidence_counts(rows)
+    fig = charts.evidence_map_chart(counts)
+    ui.chart(fig, charts.alt_text("Evidence map", rows, "Bars count figures per question and family."),
+             rows, key="overview_map")
+    st.caption("A tall bar means many published figures, not stronger evidence: certainty is rated row by row.")
+
+
+ui.run_page("Ketamine and traditional antidepressants: the evidence side by side",
+            "What published studies report on onset, durability, response and side effects.", body)

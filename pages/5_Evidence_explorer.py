@@ -1,0 +1,35 @@
+"""Evidence explorer and sources: every filtered row, searchable and downloadable, and every source with its link."""
+
+import streamlit as st
+
+from ketamine_evidence import evidence as ev, ui
+from ketamine_evidence.vocab import DIMENSION_LABELS
+
+
+def body(ctx: ui.Context) -> None:
+    st.subheader("All figures")
+    c1, c2 = st.columns([2, 1])
+    query = c1.text_input("Search the figures", key="explorer_query", max_chars=200,
+                          placeholder="e.g. dissociation, STAR*D, relapse, sertraline",
+                          help="Matches words in the study, treatment, outcome, definition and caveats (plain text, not a pattern).")
+    dims = c2.multiselect("Question", list(DIMENSION_LABELS), format_func=DIMENSION_LABELS.get,
+                          key="explorer_dimensions", placeholder="All")
+    rows = ev.search_rows(ctx.rows, query)
+    if dims:
+        rows = rows[rows["dimension"].isin(dims)]
+    st.text(f"{len(rows)} of {len(ctx.all_rows)} figures shown.")
+    if rows.empty:
+        ui.empty("figures", ctx)
+    else:
+        ui.table(rows, key="explorer_table")
+        ui.download_csv(rows.drop(columns=["citation"], errors="ignore"), "Download these figures (CSV)",
+                        "ketamine_evidence_filtered.csv", key="explorer_download")
+
+    st.subheader("Sources")
+    src = ev.source_table(ctx.sources, ctx.all_rows, rows)
+    st.text(f"{len(src)} sources; {int((src['figures_shown'] > 0).sum())} have figures in the current view.")
+    ui.table(src, key="explorer_sources",
+             columns=["short_citation", "citation", "year", "design", "population", "n", "figures_shown", "identifier", "link", "read_at"])
+
+
+ui.run_page("Evidence explorer and sources", "Every figure in the dataset, with its source.", body)
