@@ -41,5 +41,5 @@ def body(ctx: ui.Context) -> None:
     st.caption("A tall bar means many published figures, not stronger evidence: certainty is rated row by row.")
 
 
-ui.run_page("Ketamine and traditional antidepressants: the evidence side by side",
-            "What published studies report on onset, durability, response and side effects.", body)
+ui.run_page("Ketamine vs traditional antidepressants",
+            "What published studies report on onset, durability, response and side effects, side by side.", body)

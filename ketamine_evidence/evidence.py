@@ -91,7 +91,7 @@ def filter_options(df: pd.DataFrame) -> dict[str, list]:
 
 LIKE_FOR_LIKE_ASPECTS = (
     ("population", "populations"),
-    ("regimen", "add-on and monotherapy use"),
+    ("regimen", "regimens (add-on vs monotherapy)"),
     ("control_type", "kinds of control (e.g. saline vs active placebo)"),
     ("outcome_definition", "outcome definitions"),
     ("design", "study designs"),
@@ -99,17 +99,18 @@ LIKE_FOR_LIKE_ASPECTS = (
 
 
 def like_for_like_warnings(rows: pd.DataFrame) -> list[str]:
-    """Return one sentence for each way the compared rows differ (empty when they match)."""
+    """Return one short phrase for each way the compared rows differ (empty when they match)."""
     warnings = []
     if rows.empty:
         return warnings
     for col, words in LIKE_FOR_LIKE_ASPECTS:
         values = sorted(set(rows[col].dropna()))
         if len(values) > 1:
-            shown = "; ".join(values[:4]) + ("; …" if len(values) > 4 else "")
             if col == "outcome_definition":
-                shown = f"{len(values)} different definitions"
-            warnings.append(f"Rows differ in {words}: {shown}.")
+                warnings.append(f"{len(values)} different {words}")
+            else:
+                shown = ", ".join(values[:3]) + (", …" if len(values) > 3 else "")
+                warnings.append(f"{len(values)} {words}: {shown}")
     return warnings
 
 
@@ -119,9 +120,9 @@ PERCENT = "%"
 
 
 def onset_time_course(df: pd.DataFrame) -> pd.DataFrame:
-    """Return response and remission percentages that carry a time since first dose (for the onset chart)."""
+    """Return the share of patients improving, responding or remitting at a time since first dose (onset chart)."""
     sel = df[
-        df["outcome"].isin(["response", "remission"])
+        (df["outcome"].isin(["response", "remission"]) | ((df["outcome"] == "symptom_change") & (df["dimension"] == "onset")))
         & (df["unit"] == PERCENT)
         & df["time_hours"].notna()
         & (df["time_anchor"] == "first dose")
@@ -134,7 +135,8 @@ def onset_effect_sizes(df: pd.DataFrame) -> pd.DataFrame:
     """Return effect sizes and symptom changes against a comparator over time since first dose."""
     sel = df[
         (df["dimension"] == "onset")
-        & df["outcome"].isin(["effect_size", "symptom_change"])
+        & (df["outcome"].isin(["effect_size", "symptom_change"]) | df["unit"].isin(vocab.RELATIVE_UNITS))
+        & (df["unit"] != PERCENT)
         & df["time_hours"].notna()
     ]
     return sel.sort_values(["treatment_group", "time_hours"])

@@ -23,6 +23,7 @@ from .data import DATA_DIR, Dataset, DataValidationError, load_dataset
 from .safe import spreadsheet_safe
 
 log = logging.getLogger(__name__)
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 PAGES = (
     ("app.py", "Overview", ":material/dashboard:"),
@@ -84,13 +85,25 @@ def md_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
+def _copy_state(src: str, dst: str) -> None:
+    st.session_state[dst] = st.session_state[src]
+
+
+def _restore(keep: str, widget: str, default, valid) -> None:
+    """Put the kept choice back into the widget before it is drawn.
+
+    Streamlit forgets a widget's state when a page that does not draw it runs, and the same key on another
+    page is a new widget; the choice therefore lives in a plain key (`keep`) that no widget owns.
+    """
+    st.session_state[widget] = valid(st.session_state.get(keep, default))
+
+
 def _persisted_multiselect(attr: str, label: str, options: list, help_text: str | None) -> tuple:
-    """A multiselect whose choice survives page changes (Streamlit drops widget state of unrendered pages)."""
+    """A multiselect whose choice survives page changes; returns the chosen values."""
     keep, widget = f"filters_{attr}", f"sidebar_{attr}"
-    if widget not in st.session_state:
-        st.session_state[widget] = [v for v in st.session_state.get(keep, []) if v in options]
-    chosen = st.multiselect(label, options, key=widget, help=help_text, placeholder="All")
-    st.session_state[keep] = list(chosen)
+    _restore(keep, widget, [], lambda chosen: [v for v in chosen if v in options])
+    chosen = st.multiselect(label, options, key=widget, help=help_text, placeholder="All",
+                            on_change=_copy_state, args=(widget, keep))
     return tuple(chosen)
 
 
@@ -99,11 +112,8 @@ def _year_slider(years: pd.Series) -> tuple[int, int] | None:
     if lo == hi:
         return None
     keep, widget = "filters_years", "sidebar_years"
-    if widget not in st.session_state:
-        saved = st.session_state.get(keep, (lo, hi))
-        st.session_state[widget] = (max(lo, saved[0]), min(hi, saved[1]))
-    chosen = st.slider("Publication year", lo, hi, key=widget)
-    st.session_state[keep] = tuple(chosen)
+    _restore(keep, widget, (lo, hi), lambda v: (max(lo, min(v[0], hi)), min(hi, max(v[1], lo))))
+    chosen = st.slider("Publication year", lo, hi, key=widget, on_change=_copy_state, args=(widget, keep))
     return None if tuple(chosen) == (lo, hi) else tuple(chosen)
 
 
@@ -134,7 +144,7 @@ def sidebar(all_rows: pd.DataFrame, meta: dict) -> ev.Filters:
 
 def page_frame(title: str, question: str) -> Context | None:
     """Set up a page (config, sidebar, notice) and return its Context, or None after telling the user why."""
-    st.set_page_config(page_title=f"{title} · Ketamine vs antidepressants", page_icon=":material/science:",
+    st.set_page_config(page_title=f"{title} · Ketamine vs antidepressants", page_icon=str(ASSETS / "icon.png"),
                        layout="wide", initial_sidebar_state="auto")
     try:
         dataset, meta = load()
@@ -196,7 +206,8 @@ def table(rows: pd.DataFrame, key: str, columns: list[str] | None = None) -> Non
 def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list[str] | None = None) -> None:
     """Show a chart with its alt text, any like-for-like warnings, and an expandable table of exactly its rows."""
     if warnings:
-        st.warning(md_escape("Not like-for-like. " + " ".join(warnings)), icon=":material/compare_arrows:")
+        st.warning(md_escape("Not like-for-like: these figures mix " + "; ".join(warnings)
+                             + ". Compare within a study, and check each row in the table."), icon=":material/compare_arrows:")
     st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displaylogo": False, "responsive": True})
     with st.expander(f"Table of the {len(rows)} figures in this chart"):
         table(rows, key=f"{key}_table")

@@ -7,18 +7,19 @@ from ketamine_evidence import charts, evidence as ev, ui
 
 def body(ctx: ui.Context) -> None:
     course = ev.onset_time_course(ctx.rows)
-    st.subheader("Response and remission by time since the first dose")
+    st.subheader("Improvement, response and remission by time since the first dose")
     if course.empty:
-        ui.empty("response or remission rates with a time point", ctx)
+        ui.empty("improvement, response or remission rates with a time point", ctx)
     else:
         firsts = ev.first_response_times(course)
         if not firsts.empty:
-            ui.key_message("Earliest time point with a reported response rate: " + "; ".join(
+            ui.key_message("Earliest time point at which these studies report a response rate (when it was measured, "
+                           "not necessarily when response began): " + "; ".join(
                 f"{r.treatment_group} {ev.fmt_hours(r.time_hours)} ({r.value:g}%, {r.study})" for r in firsts.itertuples()) + ".")
-        fig = charts.time_course_chart(course, "Share of patients responding or remitting, by time since first dose",
+        fig = charts.time_course_chart(course, "Share of patients improving, responding or remitting, by time since first dose",
                                        "Patients (%)")
         ui.chart(fig, charts.alt_text("Onset chart", course,
-                                      "Percent responding or remitting against hours since the first dose, on a log scale from hours to weeks."),
+                                      "Percent of patients improving, responding or remitting against time since the first dose, on a log scale from hours to weeks."),
                  course, key="onset_course", warnings=ev.like_for_like_warnings(course))
 
     st.subheader("Difference from the comparator over time")

@@ -1,0 +1,36 @@
+"""Helpers for AppTest: open a page through the entry point, read its charts."""
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PAGES = {
+    "app.py": "Ketamine vs traditional antidepressants",
+    "pages/1_Onset.py": "Onset speed",
+    "pages/2_Durability.py": "Durability",
+    "pages/3_Non_response.py": "Response and non-response",
+    "pages/4_Side_effects.py": "Side effects",
+    "pages/5_Evidence_explorer.py": "Evidence explorer and sources",
+}
+
+
+def open_page(path: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if path != "app.py":
+        at.switch_page(path)
+    return at.run()
+
+
+def charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+def chart_spec(element) -> dict:
+    return json.loads(element.proto.spec)
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [chart_spec(c)["layout"]["title"]["text"] for c in charts(at)]

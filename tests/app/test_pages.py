@@ -1,0 +1,100 @@
+"""Every page, run through Streamlit's AppTest: it draws without error, with alt text on every chart,
+the disclaimer once, and filters that change what is shown."""
+
+import pytest
+
+from .helpers import PAGES, chart_spec, chart_titles, charts, open_page
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_runs_without_exception_and_shows_its_title(path):
+    at = open_page(path)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert PAGES[path] in at.title[0].value
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_disclaimer_appears_exactly_once(path):
+    at = open_page(path)
+    notices = [i.value for i in at.info if "does not give medical advice" in i.value]
+    assert len(notices) == 1
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if "Evidence_explorer" not in p])
+def test_every_chart_has_alt_text_and_a_table_of_its_rows(path):
+    at = open_page(path)
+    assert charts(at), "page draws no chart"
+    for c in charts(at):
+        assert len(c.proto.alt) > 40
+        assert "published figures from" in c.proto.alt
+    assert len(at.expander) >= len(charts(at))
+
+
+def test_sidebar_links_name_every_page_in_order():
+    at = open_page("app.py")
+    labels = [p.proto.label for p in at.sidebar.get("page_link")]
+    assert labels == ["Overview", "Onset speed", "Durability", "Response and non-response", "Side effects",
+                      "Evidence explorer and sources"]
+
+
+def test_onset_page_shows_ketamine_and_traditional_side_by_side_on_a_log_time_axis():
+    at = open_page("pages/1_Onset.py")
+    spec = chart_spec(charts(at)[0])
+    names = {t["name"] for t in spec["data"]}
+    assert {"IV ketamine", "Esketamine"} <= names
+    assert names & {"SSRI", "SNRI", "TCA", "Antidepressants (pooled)", "Other antidepressant"}
+    assert spec["layout"]["xaxis"]["type"] == "log"
+    assert "first dose" in spec["layout"]["xaxis"]["title"]["text"]
+
+
+def test_population_filter_changes_what_is_shown_and_is_kept_on_the_next_page():
+    at = open_page("pages/3_Non_response.py")
+    n_before = sum(len(chart_spec(c)["data"]) for c in charts(at))
+    at.sidebar.multiselect(key="sidebar_populations").select("treatment-resistant depression").run()
+    assert not at.exception
+    n_after = sum(len(chart_spec(c)["data"]) for c in charts(at))
+    assert n_after < n_before
+    at.switch_page("pages/4_Side_effects.py").run()
+    assert at.sidebar.multiselect(key="sidebar_populations").value == ["treatment-resistant depression"]
+
+
+def test_filters_that_match_nothing_give_a_sentence_not_an_empty_chart():
+    at = open_page("pages/4_Side_effects.py")
+    assert charts(at)
+    # ECT has side-effect counts in the data but no percentages, so both charts empty out.
+    at.sidebar.multiselect(key="sidebar_groups").select("ECT").run()
+    assert not at.exception
+    assert not charts(at)
+    texts = " ".join(w.value for w in at.warning)
+    assert "No side-effect percentages match the current filters" in texts
+    assert "Widen or clear these filters: treatment groups" in texts
+
+
+def test_overview_counts_follow_the_filters():
+    at = open_page("app.py")
+    total = int(at.metric[0].value)
+    at.sidebar.multiselect(key="sidebar_groups").select("Esketamine").run()
+    assert 0 < int(at.metric[0].value) < total
+
+
+def test_explorer_search_is_literal_and_reports_counts():
+    at = open_page("pages/5_Evidence_explorer.py")
+    at.text_input(key="explorer_query").input("dissociation").run()
+    assert not at.exception
+    shown = [t.value for t in at.text if "figures shown" in t.value][0]
+    n = int(shown.split(" of ")[0])
+    assert 0 < n < 100
+    at.text_input(key="explorer_query").input("([*").run()  # regex characters are plain text
+    assert not at.exception
+
+
+def test_onset_effect_measure_choice_redraws_with_that_measure():
+    at = open_page("pages/1_Onset.py")
+    radio = at.radio(key="onset_effect_unit")
+    assert "odds ratio" in radio.options
+    radio.set_value("odds ratio").run()
+    titles = chart_titles(at)
+    assert any(t.startswith("Odds ratio") for t in titles)
+    spec = chart_spec(charts(at)[1])
+    assert spec["layout"]["yaxis"]["type"] == "log"
