@@ -1,0 +1,92 @@
+"""Chart builders: traces, axes, hover data and the shared colour/symbol map (asserting on fig.data, as Plotly's tests do)."""
+
+import pandas as pd
+
+from ketamine_evidence import charts, vocab
+
+from .test_evidence import frame
+
+
+def test_every_group_has_a_colour_and_a_distinct_symbol():
+    assert set(charts.COLOURS) == set(vocab.TREATMENT_GROUPS) == set(charts.SYMBOLS)
+    assert len(set(charts.SYMBOLS.values())) == len(charts.SYMBOLS)
+    assert len(set(charts.COLOURS.values())) == len(charts.COLOURS)
+
+
+def _luminance(hex_colour):
+    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_marks_keep_at_least_3_to_1_contrast_on_white():
+    for group, colour in charts.COLOURS.items():
+        ratio = 1.05 / (_luminance(colour) + 0.05)
+        assert ratio >= 3, f"{group} {colour} contrast {ratio:.2f}"
+
+
+def test_time_course_uses_log_hours_and_one_legend_entry_per_group():
+    df = frame({}, {"row_id": "x-2", "time_hours": 168.0, "time_value": 168.0},
+               {"row_id": "y-1", "source_id": "y", "treatment_group": "SSRI", "family": "Traditional antidepressants",
+                "time_hours": 672.0})
+    fig = charts.time_course_chart(df, "T", "Patients (%)")
+    assert fig.layout.xaxis.type == "log"
+    assert fig.layout.xaxis.title.text.startswith("Time since first dose")
+    legend = [t.name for t in fig.data if t.showlegend]
+    assert legend == ["IV ketamine", "SSRI"]
+    ket = fig.data[0]
+    assert list(ket.x) == [24.0, 168.0] and ket.marker.symbol == "circle" and ket.line.dash == "solid"
+    assert fig.data[1].line.dash == "dash"
+
+
+def test_hover_carries_study_n_time_definition_value_ci_and_certainty():
+    df = frame({"ci_low": 40.0, "ci_high": 60.0, "ci_level": 95.0, "n": None})
+    fig = charts.dot_ci_chart(df.assign(label="L"), "T", "Patients (%)")
+    custom = list(fig.data[0].customdata[0])
+    assert custom[0] == "X 2020"
+    assert custom[2] == "not reported"
+    assert custom[3] == "24 h"
+    assert custom[4] == "def A"
+    assert custom[5] == "50% (95% CI 40–60)"
+    assert custom[6] == "low"
+    assert "Certainty" in fig.data[0].hovertemplate
+
+
+def test_hover_text_from_data_is_escaped():
+    df = frame({"study": "<img src=x onerror=alert(1)>"})
+    fig = charts.dot_ci_chart(df.assign(label="L"), "T", "x")
+    assert "<img" not in fig.data[0].customdata[0][0]
+    assert "&lt;img" in fig.data[0].customdata[0][0]
+
+
+def test_dot_chart_error_bars_come_from_the_ci():
+    df = frame({"ci_low": 40.0, "ci_high": 65.0, "ci_level": 95.0})
+    fig = charts.dot_ci_chart(df.assign(label="L"), "T", "x")
+    assert list(fig.data[0].error_x.array) == [15.0] and list(fig.data[0].error_x.arrayminus) == [10.0]
+
+
+def test_ratio_chart_is_log_with_a_line_at_one():
+    df = frame({"unit": "odds ratio", "value": 2.0, "compared_with": "placebo"})
+    fig = charts.dot_ci_chart(df.assign(label="L"), "T", "Ratio", log_x=True, reference=1)
+    assert fig.layout.xaxis.type == "log"
+    assert any(s.x0 == 1 for s in fig.layout.shapes)
+
+
+def test_label_rows_are_unique_even_for_twin_figures():
+    df = frame({}, {"row_id": "x-2"})
+    labels = charts.label_rows(df)
+    assert labels.is_unique
+
+
+def test_alt_text_counts_rows_sources_and_groups():
+    df = frame({}, {"row_id": "y-1", "source_id": "y", "treatment_group": "SSRI"})
+    text = charts.alt_text("Onset chart", df)
+    assert text.startswith("Onset chart: 2 published figures from 2 sources, for IV ketamine, SSRI.")
+
+
+def test_evidence_map_uses_pattern_as_a_second_cue():
+    counts = pd.DataFrame({"dimension": ["onset", "onset"], "family": ["Ketamine", "Traditional antidepressants"],
+                           "figures": [3, 4], "dimension_label": ["Onset speed", "Onset speed"]})
+    fig = charts.evidence_map_chart(counts)
+    shapes = {t.name: t.marker.pattern.shape for t in fig.data}
+    assert shapes["Ketamine"] != shapes["Traditional antidepressants"]

@@ -1,0 +1,102 @@
+"""Evidence logic on small invented frames (not clinical data): selections, filters, warnings, messages."""
+
+import pandas as pd
+import pytest
+
+from ketamine_evidence import evidence as ev
+
+
+def row(**kw):
+    base = dict(
+        row_id="x-1", source_id="x", study="X 2020", dimension="onset", outcome="response", outcome_label="Response",
+        outcome_definition="def A", treatment="t", treatment_group="IV ketamine", family="Ketamine", route="intravenous",
+        regimen="monotherapy", population="treatment-resistant depression", design="RCT", control_type="saline placebo",
+        compared_with=None, time_reported="24 h", time_value=24.0, time_unit="hours", time_hours=24.0,
+        time_anchor="first dose", value=50.0, unit="%", ci_low=None, ci_high=None, ci_level=None, n=20,
+        adverse_effect_course=None, certainty="low", year=2020, caveats=None, citation="c", link="https://doi.org/10.1/x",
+    )
+    base.update(kw)
+    return base
+
+
+def frame(*rows):
+    return pd.DataFrame([row(**r) for r in rows])
+
+
+def test_onset_course_keeps_timed_percentages_from_first_dose_only():
+    df = frame({}, {"row_id": "x-2", "time_anchor": "last dose"}, {"row_id": "x-3", "unit": "odds ratio"},
+               {"row_id": "x-4", "time_hours": None, "time_value": None})
+    assert list(ev.onset_time_course(df)["row_id"]) == ["x-1"]
+
+
+def test_prognostic_rows_never_enter_the_onset_course():
+    df = frame({}, {"row_id": "x-2", "outcome": "prognostic", "value": 70.0})
+    assert "x-2" not in set(ev.onset_time_course(df)["row_id"])
+
+
+def test_first_response_times_picks_the_earliest_per_group():
+    df = frame({"time_hours": 72.0}, {"row_id": "x-2", "time_hours": 6.0},
+               {"row_id": "x-3", "treatment_group": "SSRI", "family": "Traditional antidepressants", "time_hours": 336.0})
+    firsts = ev.first_response_times(df).set_index("treatment_group")["time_hours"]
+    assert firsts.to_dict() == {"IV ketamine": 6.0, "SSRI": 336.0}
+
+
+def test_like_for_like_warning_names_each_difference():
+    df = frame({}, {"row_id": "x-2", "population": "major depression", "regimen": "add-on",
+                    "control_type": "active placebo", "outcome_definition": "def B"})
+    text = " ".join(ev.like_for_like_warnings(df))
+    assert "2 populations" in text and "major depression" in text
+    assert "add-on" in text and "active placebo" in text and "2 different outcome definitions" in text
+
+
+def test_like_for_like_is_silent_when_rows_match():
+    assert ev.like_for_like_warnings(frame({}, {"row_id": "x-2", "value": 30.0})) == []
+
+
+def test_filters_combine_and_year_range_applies():
+    df = frame({}, {"row_id": "x-2", "population": "major depression"}, {"row_id": "x-3", "year": 2010})
+    f = ev.Filters(populations=("treatment-resistant depression",), years=(2015, 2025))
+    assert list(ev.apply_filters(df, f)["row_id"]) == ["x-1"]
+    assert ev.Filters().is_default() and not f.is_default()
+
+
+def test_time_to_event_converts_to_days_openly():
+    df = frame({"outcome": "time_to_response", "unit": "weeks", "value": 2.0},
+               {"row_id": "x-2", "outcome": "time_to_response", "unit": "hours", "value": 12.0})
+    out = ev.time_to_event(df, "time_to_response").set_index("row_id")["value_days"]
+    assert out["x-1"] == 14.0 and out["x-2"] == 0.5
+
+
+def test_relapse_message_is_computed_from_rows():
+    df = frame({"dimension": "durability", "outcome": "relapse", "treatment_group": "SSRI",
+                "family": "Traditional antidepressants", "value": 20.0},
+               {"row_id": "x-2", "dimension": "durability", "outcome": "relapse", "treatment_group": "Placebo",
+                "family": "Placebo and comparators", "value": 40.0})
+    msg = ev.relapse_message(df)
+    assert "kept on an antidepressant: median 20%" in msg and "switched to placebo: median 40%" in msg
+    assert "not a pooled estimate" in msg
+
+
+def test_search_is_literal_and_needs_every_word():
+    df = frame({"caveats": "add-on (a+b)"}, {"row_id": "x-2", "outcome_label": "Dissociation"})
+    assert list(ev.search_rows(df, "(a+b)")["row_id"]) == ["x-1"]
+    assert list(ev.search_rows(df, "dissociation x")["row_id"]) == ["x-2"]
+    assert len(ev.search_rows(df, "  ")) == 2
+
+
+def test_sequential_steps_finds_step_labels_in_traditional_remission_rows():
+    df = frame({"dimension": "non_response", "outcome": "remission", "outcome_label": "Remission, step 2",
+                "treatment_group": "SSRI", "family": "Traditional antidepressants"},
+               {"row_id": "x-2", "dimension": "non_response", "outcome": "remission", "outcome_label": "Remission"})
+    assert list(ev.sequential_steps(df)["row_id"]) == ["x-1"]
+
+
+@pytest.mark.parametrize("hours, words", [(6, "6 hours"), (24, "24 hours"), (72, "3 days"), (336, "14 days"), (672, "4 weeks")])
+def test_hours_read_as_a_person_would_say_them(hours, words):
+    assert ev.fmt_hours(hours) == words
+
+
+def test_source_link_prefers_doi_then_pubmed_then_page():
+    assert ev.source_link("10.1/x", None, "https://a") == "https://doi.org/10.1/x"
+    assert ev.source_link(None, "123", "https://a") == "https://pubmed.ncbi.nlm.nih.gov/123/"
+    assert ev.source_link(None, None, "https://a") == "https://a"
