@@ -25,13 +25,15 @@ def body(ctx: ui.Context) -> None:
 
     st.subheader("The four questions")
     cards = ev.overview_cards(rows)
-    cols = st.columns(2)
-    for i, (dim, (page, question)) in enumerate(PAGE_FOR.items()):
-        with cols[i % 2].container(border=True):
-            st.markdown(f"**{DIMENSION_LABELS[dim]}** · {question}")
-            for line in cards.get(dim, []):
-                st.text(line)
-            st.page_link(page, label=f"Open {DIMENSION_LABELS[dim].lower()}", icon=":material/arrow_forward:")
+    items = list(PAGE_FOR.items())
+    # One row of two cards at a time, so a phone (where columns stack) keeps the order of the four questions.
+    for pair in (items[:2], items[2:]):
+        for col, (dim, (page, question)) in zip(st.columns(2), pair):
+            with col.container(border=True):
+                st.markdown(f"**{DIMENSION_LABELS[dim]}** · {question}")
+                for line in cards.get(dim, []):
+                    st.text(line)
+                st.page_link(page, label=f"Open {DIMENSION_LABELS[dim].lower()}", icon=":material/arrow_forward:")
 
     st.subheader("How much evidence is there?")
     counts = ev.evidence_counts(rows)

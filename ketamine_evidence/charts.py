@@ -89,7 +89,9 @@ def _style(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
         font={"family": FONT, "size": 14, "color": "#1A1A1A"},
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        legend={"title": {"text": "Treatment group"}, "orientation": "h", "yanchor": "top", "y": -0.18, "x": 0},
+        # Keep the legend about 75 px under the plot whatever the figure height, clear of the x-axis title.
+        legend={"title": {"text": "Treatment group"}, "orientation": "h", "yanchor": "top",
+                "y": -max(0.12, 75 / max(height - 120, 100)), "x": 0},
         hoverlabel={"font": {"size": 13}},
     )
     # Hover text is built from data; Plotly renders hover as a small HTML subset, so escape it.
@@ -164,11 +166,17 @@ def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "l
         ))
     if reference is not None:
         fig.add_vline(x=reference, line={"color": "#444444", "dash": "dot", "width": 1})
-    fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], title_text=None, automargin=True)
+    # Row labels sit above their dots, left-aligned across the full width, instead of as tick labels:
+    # long labels then never squeeze the plot, on a 390 px phone or on a projector.
+    for label in rows:
+        fig.add_annotation(x=0, xref="paper", xanchor="left", y=label, yref="y", yshift=13, text=_escape(label),
+                           showarrow=False, font={"size": 12, "color": "#333333"}, align="left")
+    fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], title_text=None, showticklabels=False,
+                     range=[-0.6, len(rows) - 0.2])
     fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear", showgrid=True)
     if not log_x:
         fig.update_xaxes(rangemode="tozero")
-    return _style(fig, title, height or max(320, 40 + 34 * len(rows)))
+    return _style(fig, title, height or max(320, 150 + 46 * len(rows)))
 
 
 def days_chart(df: pd.DataFrame, title: str, label_col: str = "label") -> go.Figure:
@@ -177,12 +185,24 @@ def days_chart(df: pd.DataFrame, title: str, label_col: str = "label") -> go.Fig
     return dot_ci_chart(d, title, "Days (converted from the unit each source reports)", label_col=label_col)
 
 
-def label_rows(df: pd.DataFrame, parts: tuple[str, ...] = ("study", "treatment_group", "outcome_label")) -> pd.Series:
-    """Return a short, unique row label for a chart's y axis: study · group · outcome (time)."""
+LABEL_MAX = 60
+
+
+def _shorten(text: str, limit: int = LABEL_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def label_rows(df: pd.DataFrame, parts: tuple[str, ...] = ("study", "treatment_group", "outcome_label"),
+               with_time: bool = True) -> pd.Series:
+    """Return a short, unique row label for a chart's y axis: study · group · outcome (time), cut at 60 characters.
+
+    The full wording is in the hover and the table under the chart.
+    """
     base = df[list(parts)].astype(str).agg(" · ".join, axis=1)
-    if "time_reported" in df.columns:
+    if with_time and "time_reported" in df.columns:
         t = df["time_reported"].fillna("")
         base = base + t.map(lambda s: f" ({s})" if s else "")
+    base = base.map(_shorten)
     # Two figures of one study and group at one time must not collapse onto one row.
     dup = base.duplicated(keep=False)
     if dup.any():

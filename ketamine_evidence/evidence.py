@@ -250,7 +250,7 @@ def overview_cards(df: pd.DataFrame) -> dict[str, list[str]]:
 
     rel = rates(df, "durability", ("relapse",))
     lines = []
-    for fam, name in ((fam_k, "Ketamine"), (fam_t, "Traditional, kept on drug")):
+    for fam, name in ((fam_k, "Ketamine"), (fam_t, "Traditional antidepressants")):
         sub = rel[rel["family"] == fam]
         if not sub.empty:
             lines.append(f"{name}: relapse {_range_text(sub['value'])} across {len(sub)} figures.")

@@ -33,7 +33,7 @@ def body(ctx: ui.Context) -> None:
     else:
         both = both.assign(label=charts.label_rows(both, ("study", "treatment_group", "outcome_label")))
         ui.key_message(ev.steps_message(steps, ket))
-        fig = charts.dot_ci_chart(both, "Remission falls with each failed step; ketamine figures come from patients who have already failed several",
+        fig = charts.dot_ci_chart(both, "Remission by treatment step, and ketamine in resistant depression",
                                   "Patients (%)")
         warnings = ev.like_for_like_warnings(both)
         ui.chart(fig, charts.alt_text("Sequential treatment steps", both), both, key="nonresponse_steps", warnings=warnings)

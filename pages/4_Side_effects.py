@@ -12,13 +12,17 @@ def body(ctx: ui.Context) -> None:
     course = st.radio("Course of the effect", COURSES, horizontal=True, key="side_course",
                       help="Acute/transient: during or just after a dose (e.g. dissociation during an infusion). "
                            "Persistent: lasting while on treatment (e.g. sexual dysfunction, weight gain).")
+    effect = st.text_input("Show only effects whose name contains", key="side_effect_query", max_chars=60,
+                           placeholder="e.g. nausea, dissociation, sexual", help="Plain text, not a pattern.")
     ae = ev.side_effect_rates(ctx.rows)
     if course != "All":
         ae = ae[ae["adverse_effect_course"] == course]
+    if effect.strip():
+        ae = ae[ae["outcome_label"].str.contains(effect.strip(), case=False, regex=False)]
     if ae.empty:
         ui.empty("side-effect percentages", ctx)
     else:
-        ae = ae.assign(label=charts.label_rows(ae, ("outcome_label", "study")))
+        ae = ae.assign(label=charts.label_rows(ae, ("outcome_label", "study", "treatment_group"), with_time=False))
         ui.key_message(ev.side_effect_message(ae))
         fig = charts.dot_ci_chart(ae, "Patients reporting each side effect (%)", "Patients (%)")
         ui.chart(fig, charts.alt_text("Side-effect incidence", ae, "Rows pair an effect with its study; placebo arms appear beside the drug where reported."),
