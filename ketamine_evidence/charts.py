@@ -68,7 +68,10 @@ def hover_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Return df with plain-text hover columns filled (value with CI, n and time as words)."""
     out = df.copy()
     out["value_ci"] = [_value_ci(r) for _, r in out.iterrows()] if len(out) else []
-    out["n"] = out["n"].astype("object").where(out["n"].notna(), "not reported")
+    pooled = out["design"].isin(["meta-analysis", "network meta-analysis"]) if "design" in out else False
+    n_text = out["n"].astype("object").map(lambda v: "not reported" if pd.isna(v) else f"{int(v):,}")
+    # A meta-analysis's n is everyone in the pooled studies, not the size of one arm: say so.
+    out["n"] = n_text.where(~(pooled & out["n"].notna()), n_text + " (all pooled participants)")
     out["time_reported"] = out["time_reported"].fillna("not time-specific")
     return out
 

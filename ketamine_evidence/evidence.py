@@ -435,3 +435,51 @@ def source_table(sources: pd.DataFrame, all_rows: pd.DataFrame, shown: pd.DataFr
     out["link"] = [source_link(d, p, u) for d, p, u in zip(out["doi"], out["pmid"], out["url"])]
     out["read_at"] = out["url"]
     return out.sort_values(["figures_shown", "short_citation"], ascending=[False, True])
+
+
+def ratio_message(rows: pd.DataFrame) -> str:
+    """Return how many ratios have an interval excluding 1 (no difference), how many include it, and how many give none."""
+    ci = rows["ci_low"].notna() & rows["ci_high"].notna()
+    excludes = ci & ((rows["ci_low"] > 1) | (rows["ci_high"] < 1))
+    parts = [f"{int(excludes.sum())} of {len(rows)} ratios have a confidence interval that excludes 1 (no difference)"]
+    if (ci & ~excludes).any():
+        parts.append(f"{int((ci & ~excludes).sum())} include 1")
+    if (~ci).any():
+        parts.append(f"{int((~ci).sum())} are reported without an interval")
+    return "; ".join(parts) + ". Whether below or above 1 favours the treatment depends on the outcome: see each row."
+
+
+def duration_message(rows: pd.DataFrame, what: str) -> str:
+    """Return the range of reported durations in days, naming the studies at each end."""
+    if rows.empty:
+        return f"No {what} in the current selection."
+    lo, hi = rows.loc[rows["value_days"].idxmin()], rows.loc[rows["value_days"].idxmax()]
+    return (f"{what.capitalize()} reported from {lo['value_days']:g} days ({lo['study']}, {lo['treatment_group']}) "
+            f"to {hi['value_days']:g} days ({hi['study']}, {hi['treatment_group']}); each as its source defines it.")
+
+
+def earliest_effect_message(rows: pd.DataFrame) -> str:
+    """Return the earliest time point at which each group has a reported difference from its comparator."""
+    firsts = rows.loc[rows.groupby("treatment_group", observed=True)["time_hours"].idxmin()]
+    return "Earliest reported comparison with a control: " + "; ".join(
+        f"{r.treatment_group} at {fmt_hours(r.time_hours)} ({r.study})" for r in firsts.itertuples()) + "."
+
+
+def family_medians_message(rows: pd.DataFrame, what: str) -> str:
+    """Return the median and range of percentages per family (a description of the rows, not a pooled estimate)."""
+    parts = [line for fam in vocab.FAMILIES
+             if (line := _median_line(rows[rows["family"] == fam], fam.lower()))]
+    if not parts:
+        return f"No {what} in the current selection."
+    return f"{what.capitalize()}: " + "; ".join(parts) + "."
+
+
+def first_step_non_response(df: pd.DataFrame) -> pd.DataFrame:
+    """Return first-step response rates of traditional treatment with the share not responding, computed openly as 100 - response."""
+    sel = df[
+        (df["dimension"] == "non_response") & (df["outcome"] == "response") & (df["unit"] == PERCENT)
+        & (df["family"] == vocab.FAMILIES[1])
+        & df["outcome_label"].str.contains(r"level 1|step 1", case=False, regex=True)
+    ].copy()
+    sel["not_responding"] = 100 - sel["value"]
+    return sel

@@ -31,6 +31,7 @@ def body(ctx: ui.Context) -> None:
         unit = st.radio("Effect measure", units, horizontal=True, key="onset_effect_unit",
                         help="Each measure is plotted on its own; they are not converted into one another.")
         sub = effects[effects["unit"] == unit]
+        ui.key_message(ev.earliest_effect_message(sub) + (" " + ev.ratio_message(sub) if unit in ("odds ratio", "risk ratio", "hazard ratio") else ""))
         ratio = unit in ("odds ratio", "risk ratio", "hazard ratio")
         fig = charts.time_course_chart(sub, f"{unit.capitalize()} against the comparator, by time since first dose",
                                        unit.capitalize())
@@ -46,6 +47,7 @@ def body(ctx: ui.Context) -> None:
         ui.empty("time-to-response figures in hours, days or weeks", ctx)
     else:
         ttr = ttr.assign(label=charts.label_rows(ttr))
+        ui.key_message(ev.duration_message(ttr, "times to onset or response"))
         fig = charts.days_chart(ttr, "Reported time to onset or response")
         ui.chart(fig, charts.alt_text("Time to response", ttr), ttr, key="onset_ttr",
                  warnings=ev.like_for_like_warnings(ttr))

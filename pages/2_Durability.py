@@ -23,6 +23,7 @@ def body(ctx: ui.Context) -> None:
         ui.empty("relative relapse effects", ctx)
     else:
         eff = eff.assign(label=charts.label_rows(eff, ("study", "treatment_group", "outcome_label")))
+        ui.key_message(ev.ratio_message(eff))
         fig = charts.dot_ci_chart(eff, "Odds, risk and hazard ratios (each against the comparator in its row)",
                                   "Ratio (log scale; 1 = no difference)", log_x=True, reference=1)
         ui.chart(fig, charts.alt_text("Relative relapse effects", eff, "Ratios below 1 favour the treatment named in the row."),
@@ -34,6 +35,7 @@ def body(ctx: ui.Context) -> None:
         ui.empty("durations of benefit or times to relapse", ctx)
     else:
         days = days.assign(label=charts.label_rows(days))
+        ui.key_message(ev.duration_message(days, "durations of benefit and times to relapse"))
         fig = charts.days_chart(days, "Reported duration of benefit and time to relapse")
         ui.chart(fig, charts.alt_text("Durations", days, "Medians or means as each source reports them, counted from the last dose or from randomisation."),
                  days, key="durability_days", warnings=ev.like_for_like_warnings(days))

@@ -1,5 +1,6 @@
 """Response, remission and non-response, by population; STAR*D's step-by-step picture beside ketamine in TRD."""
 
+import pandas as pd
 import streamlit as st
 
 from ketamine_evidence import charts, evidence as ev, ui
@@ -38,12 +39,24 @@ def body(ctx: ui.Context) -> None:
         warnings = ev.like_for_like_warnings(both)
         ui.chart(fig, charts.alt_text("Sequential treatment steps", both), both, key="nonresponse_steps", warnings=warnings)
 
+    st.subheader("The 2014 story's claim: traditional drugs do not work for a share of patients")
+    first = ev.first_step_non_response(ctx.rows)
+    if first.empty:
+        ui.empty("first-step response rates of traditional treatment", ctx)
+    else:
+        st.caption("The story gave a percentage that did not survive in our copy. Here is what the first step of "
+                   "traditional treatment reports; the share not responding is computed here as 100 minus the response rate.")
+        for r in first.itertuples():
+            st.text(f"{r.study}: {r.value:g}% responded to {r.treatment} ({r.population}, n = {r.n if pd.notna(r.n) else 'not reported'}), "
+                    f"so about {r.not_responding:g} in 100 did not (computed).")
+
     st.subheader("Odds of response against placebo")
     eff = ev.relative_effects(ctx.rows, "non_response")
     if eff.empty:
         ui.empty("relative response effects", ctx)
     else:
         eff = eff.assign(label=charts.label_rows(eff, ("study", "treatment_group", "outcome_label")))
+        ui.key_message(ev.ratio_message(eff))
         fig = charts.dot_ci_chart(eff, "Ratios against the comparator in each row", "Ratio (log scale; 1 = no difference)",
                                   log_x=True, reference=1)
         ui.chart(fig, charts.alt_text("Relative effects on response and remission", eff), eff, key="nonresponse_ratios",

@@ -34,6 +34,7 @@ def body(ctx: ui.Context) -> None:
         ui.empty("discontinuation percentages", ctx)
     else:
         stop = stop.assign(label=charts.label_rows(stop, ("study", "treatment_group", "outcome_label")))
+        ui.key_message(ev.family_medians_message(stop, "patients stopping"))
         fig = charts.dot_ci_chart(stop, "Patients who stopped treatment", "Patients (%)")
         ui.chart(fig, charts.alt_text("Discontinuation", stop), stop, key="side_stop",
                  warnings=ev.like_for_like_warnings(stop))

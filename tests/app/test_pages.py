@@ -98,3 +98,16 @@ def test_onset_effect_measure_choice_redraws_with_that_measure():
     assert any(t.startswith("Odds ratio") for t in titles)
     spec = chart_spec(charts(at)[1])
     assert spec["layout"]["yaxis"]["type"] == "log"
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p != "app.py" and "Evidence_explorer" not in p])
+def test_every_chart_comes_with_a_computed_key_message(path):
+    at = open_page(path)
+    assert len(at.success) >= len(charts(at))
+    assert all(len(s.value) > 30 for s in at.success)
+
+
+def test_non_response_page_places_the_story_claim_against_first_step_figures():
+    at = open_page("pages/3_Non_response.py")
+    lines = [t.value for t in at.text if "did not (computed)" in t.value]
+    assert lines and "Trivedi 2006" in " ".join(lines)

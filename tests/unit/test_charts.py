@@ -90,3 +90,9 @@ def test_evidence_map_uses_pattern_as_a_second_cue():
     fig = charts.evidence_map_chart(counts)
     shapes = {t.name: t.marker.pattern.shape for t in fig.data}
     assert shapes["Ketamine"] != shapes["Traditional antidepressants"]
+
+
+def test_meta_analysis_n_is_labelled_as_pooled_total():
+    df = frame({"design": "meta-analysis", "n": 1368})
+    fig = charts.dot_ci_chart(df.assign(label="L"), "T", "x")
+    assert fig.data[0].customdata[0][2] == "1,368 (all pooled participants)"

@@ -100,3 +100,26 @@ def test_source_link_prefers_doi_then_pubmed_then_page():
     assert ev.source_link("10.1/x", None, "https://a") == "https://doi.org/10.1/x"
     assert ev.source_link(None, "123", "https://a") == "https://pubmed.ncbi.nlm.nih.gov/123/"
     assert ev.source_link(None, None, "https://a") == "https://a"
+
+
+def test_ratio_message_counts_intervals_that_exclude_one():
+    df = frame({"unit": "odds ratio", "value": 2.0, "ci_low": 1.2, "ci_high": 3.0},
+               {"row_id": "x-2", "unit": "odds ratio", "value": 1.1, "ci_low": 0.8, "ci_high": 1.5},
+               {"row_id": "x-3", "unit": "odds ratio", "value": 0.5})
+    msg = ev.ratio_message(df)
+    assert msg.startswith("1 of 3 ratios have a confidence interval that excludes 1")
+    assert "1 include 1" in msg and "1 are reported without an interval" in msg
+
+
+def test_first_step_non_response_is_computed_openly_from_response():
+    df = frame({"dimension": "non_response", "outcome_label": "Response (QIDS-SR), citalopram level 1",
+                "treatment_group": "SSRI", "family": "Traditional antidepressants", "value": 47.0})
+    out = ev.first_step_non_response(df)
+    assert out["not_responding"].tolist() == [53.0]
+
+
+def test_duration_message_names_both_ends():
+    df = frame({"outcome": "time_to_relapse", "unit": "days", "value": 18.0},
+               {"row_id": "y-1", "study": "Y 2021", "outcome": "time_to_relapse", "unit": "weeks", "value": 4.0})
+    msg = ev.duration_message(ev.time_to_event(df, "time_to_relapse"), "times to relapse")
+    assert "from 18 days (X 2020" in msg and "to 28 days (Y 2021" in msg
