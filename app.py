@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ketamine_evidence import charts, evidence as ev, ui
+from ketamine_evidence import evidence as ev, ui, views
 from ketamine_evidence.vocab import DIMENSION_LABELS
 
 PAGE_FOR = {
@@ -35,12 +35,7 @@ def body(ctx: ui.Context) -> None:
                     st.text(line)
                 st.page_link(page, label=f"Open {DIMENSION_LABELS[dim].lower()}", icon=":material/arrow_forward:")
 
-    st.subheader("How much evidence is there?")
-    counts = ev.evidence_counts(rows)
-    fig = charts.evidence_map_chart(counts)
-    ui.chart(fig, charts.alt_text("Evidence map", rows, "Bars count figures per question and family."),
-             rows, key="overview_map")
-    st.caption("A tall bar means many published figures, not stronger evidence: certainty is rated row by row.")
+    ui.show_view(views.evidence_map(rows), ctx, key="overview_map")
 
 
 ui.run_page("Ketamine vs traditional antidepressants",

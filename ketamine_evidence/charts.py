@@ -7,8 +7,6 @@ same everywhere and no group is told apart by colour alone.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -218,14 +216,6 @@ def alt_text(kind: str, df: pd.DataFrame, extra: str = "") -> str:
     groups = ", ".join(_groups_in(df)) or "no treatment group"
     return (f"{kind}: {len(df)} published figures from {df['source_id'].nunique()} sources, "
             f"for {groups}. {extra}".strip())
-
-
-def nice_ceiling(x: float) -> float:
-    """Return a round number just above x (axis ranges)."""
-    if x <= 0:
-        return 1
-    mag = 10 ** math.floor(math.log10(x))
-    return math.ceil(x / mag) * mag
 
 
 FAMILY_COLOURS = {"Ketamine": "#D55E00", "Traditional antidepressants": "#0072B2", "Placebo and comparators": "#6E6E6E"}

@@ -200,23 +200,6 @@ def fmt_hours(h: float) -> str:
     return f"{days / 7:g} weeks"
 
 
-def family_summary(df: pd.DataFrame) -> pd.DataFrame:
-    """Return, per family, how many figures and sources the rows hold."""
-    g = df.groupby("family", observed=True)
-    out = pd.DataFrame({"figures": g.size(), "sources": g["source_id"].nunique()})
-    return out.reindex([f for f in vocab.FAMILIES if f in out.index]).reset_index()
-
-
-def median_by_group(rows: pd.DataFrame) -> pd.DataFrame:
-    """Return the median, range and count of the values per treatment group (a description, not a pooled estimate)."""
-    if rows.empty:
-        return pd.DataFrame(columns=["treatment_group", "median", "min", "max", "figures"])
-    g = rows.groupby("treatment_group", observed=True)["value"]
-    out = pd.DataFrame({"median": g.median(), "min": g.min(), "max": g.max(), "figures": g.size()})
-    order = [t for t in vocab.TREATMENT_GROUPS if t in out.index]
-    return out.reindex(order).reset_index()
-
-
 # ---------------------------------------------------------------- overview
 
 def evidence_counts(df: pd.DataFrame) -> pd.DataFrame:

@@ -213,6 +213,17 @@ def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list
         table(rows, key=f"{key}_table")
 
 
+def show_view(view, ctx: Context, key: str | None = None, heading: bool = True) -> None:
+    """Draw a View: its heading, then its key message, warnings, chart and table, or a sentence if it is empty."""
+    if heading:
+        st.subheader(view.heading)
+    if view.empty:
+        empty(view.empty_what, ctx)
+        return
+    key_message(view.message)
+    chart(view.fig, view.alt, view.rows, key=key or view.name, warnings=view.warnings)
+
+
 def key_message(text: str) -> None:
     """Show a computed one-line message for a chart (data text escaped)."""
     st.success(md_escape(text), icon=":material/lightbulb:")

@@ -3,41 +3,21 @@
 import pandas as pd
 import streamlit as st
 
-from ketamine_evidence import charts, evidence as ev, ui
-
-OUTCOME_TABS = (("response", "Response"), ("remission", "Remission"), ("non_response", "Non-response"))
+from ketamine_evidence import evidence as ev, ui, views
 
 
 def body(ctx: ui.Context) -> None:
     st.subheader("Response, remission and non-response rates")
-    r = ev.rates(ctx.rows, "non_response", tuple(o for o, _ in OUTCOME_TABS))
-    if r.empty:
+    present = [o for o in views.OUTCOME_WORDS if ((ctx.rows["outcome"] == o) & (ctx.rows["dimension"] == "non_response")
+                                                    & (ctx.rows["unit"] == "%")).any()]
+    if not present:
         ui.empty("response, remission or non-response rates", ctx)
     else:
-        present = [(o, lbl) for o, lbl in OUTCOME_TABS if (r["outcome"] == o).any()]
-        tabs = st.tabs([lbl for _, lbl in present])
-        for tab, (outcome, lbl) in zip(tabs, present):
+        for tab, outcome in zip(st.tabs([views.OUTCOME_WORDS[o] for o in present]), present):
             with tab:
-                sub = r[r["outcome"] == outcome].sort_values(["population", "family", "value"])
-                sub = sub.assign(label=charts.label_rows(sub, ("study", "treatment_group")))
-                ui.key_message(ev.rate_message(sub, lbl.lower()))
-                fig = charts.dot_ci_chart(sub, f"{lbl} rates by treatment group", "Patients (%)")
-                ui.chart(fig, charts.alt_text(f"{lbl} rates", sub, "Each dot is one arm of one study; populations differ, see the table."),
-                         sub, key=f"nonresponse_{outcome}", warnings=ev.like_for_like_warnings(sub))
+                ui.show_view(views.response_rates(ctx.rows, outcome), ctx, key=f"nonresponse_{outcome}", heading=False)
 
-    st.subheader("Traditional treatment step by step, beside ketamine in treatment-resistant depression")
-    steps = ev.sequential_steps(ctx.rows)
-    ket = ev.ketamine_trd_rates(ctx.rows)
-    both = ev.concat_rows(steps, ket)
-    if both.empty:
-        ui.empty("step-by-step or treatment-resistant figures", ctx)
-    else:
-        both = both.assign(label=charts.label_rows(both, ("study", "treatment_group", "outcome_label")))
-        ui.key_message(ev.steps_message(steps, ket))
-        fig = charts.dot_ci_chart(both, "Remission by treatment step, and ketamine in resistant depression",
-                                  "Patients (%)")
-        warnings = ev.like_for_like_warnings(both)
-        ui.chart(fig, charts.alt_text("Sequential treatment steps", both), both, key="nonresponse_steps", warnings=warnings)
+    ui.show_view(views.treatment_steps(ctx.rows), ctx, key="nonresponse_steps")
 
     st.subheader("The 2014 story's claim: traditional drugs do not work for a share of patients")
     first = ev.first_step_non_response(ctx.rows)
@@ -47,20 +27,11 @@ def body(ctx: ui.Context) -> None:
         st.caption("The story gave a percentage that did not survive in our copy. Here is what the first step of "
                    "traditional treatment reports; the share not responding is computed here as 100 minus the response rate.")
         for r in first.itertuples():
-            st.text(f"{r.study}: {r.value:g}% responded to {r.treatment} ({r.population}, n = {r.n if pd.notna(r.n) else 'not reported'}), "
+            n = f"{r.n:,}" if pd.notna(r.n) else "not reported"
+            st.text(f"{r.study}: {r.value:g}% responded to {r.treatment} ({r.population}, n = {n}), "
                     f"so about {r.not_responding:g} in 100 did not (computed).")
 
-    st.subheader("Odds of response against placebo")
-    eff = ev.relative_effects(ctx.rows, "non_response")
-    if eff.empty:
-        ui.empty("relative response effects", ctx)
-    else:
-        eff = eff.assign(label=charts.label_rows(eff, ("study", "treatment_group", "outcome_label")))
-        ui.key_message(ev.ratio_message(eff))
-        fig = charts.dot_ci_chart(eff, "Ratios against the comparator in each row", "Ratio (log scale; 1 = no difference)",
-                                  log_x=True, reference=1)
-        ui.chart(fig, charts.alt_text("Relative effects on response and remission", eff), eff, key="nonresponse_ratios",
-                 warnings=ev.like_for_like_warnings(eff))
+    ui.show_view(views.response_ratios(ctx.rows), ctx, key="nonresponse_ratios")
 
 
 ui.run_page("Response and non-response", "How many patients respond, reach remission, or do not respond?", body)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ketamine_evidence import charts, evidence as ev, ui
+from ketamine_evidence import evidence as ev, ui, views
 
 COURSES = ("All", "acute/transient", "persistent", "not applicable")
 
@@ -14,30 +14,8 @@ def body(ctx: ui.Context) -> None:
                            "Persistent: lasting while on treatment (e.g. sexual dysfunction, weight gain).")
     effect = st.text_input("Show only effects whose name contains", key="side_effect_query", max_chars=60,
                            placeholder="e.g. nausea, dissociation, sexual", help="Plain text, not a pattern.")
-    ae = ev.side_effect_rates(ctx.rows)
-    if course != "All":
-        ae = ae[ae["adverse_effect_course"] == course]
-    if effect.strip():
-        ae = ae[ae["outcome_label"].str.contains(effect.strip(), case=False, regex=False)]
-    if ae.empty:
-        ui.empty("side-effect percentages", ctx)
-    else:
-        ae = ae.assign(label=charts.label_rows(ae, ("outcome_label", "study", "treatment_group"), with_time=False))
-        ui.key_message(ev.side_effect_message(ae))
-        fig = charts.dot_ci_chart(ae, "Patients reporting each side effect (%)", "Patients (%)")
-        ui.chart(fig, charts.alt_text("Side-effect incidence", ae, "Rows pair an effect with its study; placebo arms appear beside the drug where reported."),
-                 ae, key="side_incidence", warnings=ev.like_for_like_warnings(ae))
-
-    st.subheader("Stopping treatment")
-    stop = ev.discontinuation_rates(ctx.rows)
-    if stop.empty:
-        ui.empty("discontinuation percentages", ctx)
-    else:
-        stop = stop.assign(label=charts.label_rows(stop, ("study", "treatment_group", "outcome_label")))
-        ui.key_message(ev.family_medians_message(stop, "patients stopping"))
-        fig = charts.dot_ci_chart(stop, "Patients who stopped treatment", "Patients (%)")
-        ui.chart(fig, charts.alt_text("Discontinuation", stop), stop, key="side_stop",
-                 warnings=ev.like_for_like_warnings(stop))
+    ui.show_view(views.side_effect_incidence(ctx.rows, course, effect), ctx, heading=False)
+    ui.show_view(views.side_effect_stopping(ctx.rows), ctx)
 
     other = ev.other_side_effect_figures(ctx.rows)
     if not other.empty:

@@ -1,0 +1,210 @@
+"""Views: each chart the product shows, as one function from filtered rows to a `View`
+(rows, figure, alt text, key message, like-for-like warnings). No Streamlit.
+
+Pages, presenter mode and the briefing all draw from here, so a chart and its message
+are computed one way everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import charts, evidence as ev
+
+RATIO_UNITS = ("odds ratio", "risk ratio", "hazard ratio")
+
+
+@dataclass
+class View:
+    """One chart with everything shown around it; `fig` is None when the rows are empty."""
+
+    name: str
+    heading: str
+    empty_what: str
+    rows: pd.DataFrame
+    fig: go.Figure | None = None
+    alt: str = ""
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.fig is None
+
+
+def _finish(view: View, fig_builder: Callable[[pd.DataFrame], go.Figure], alt_kind: str, alt_extra: str,
+            message: Callable[[pd.DataFrame], str]) -> View:
+    if view.rows.empty:
+        return view
+    view.fig = fig_builder(view.rows)
+    view.alt = charts.alt_text(alt_kind, view.rows, alt_extra)
+    view.message = message(view.rows)
+    view.warnings = ev.like_for_like_warnings(view.rows)
+    return view
+
+
+def _labelled(rows: pd.DataFrame, parts=("study", "treatment_group", "outcome_label"), with_time=True) -> pd.DataFrame:
+    return rows.assign(label=charts.label_rows(rows, parts, with_time)) if not rows.empty else rows
+
+
+def evidence_map(df: pd.DataFrame) -> View:
+    """Figures per question and family."""
+    v = View("evidence_map", "How much evidence is there?", "figures", df)
+    return _finish(v, lambda r: charts.evidence_map_chart(ev.evidence_counts(r)), "Evidence map",
+                   "Bars count figures per question and family.",
+                   lambda r: f"{len(r)} figures from {r['source_id'].nunique()} sources; a long bar means many "
+                             "figures, not stronger evidence.")
+
+
+def onset_course(df: pd.DataFrame) -> View:
+    """Improvement, response and remission against time since the first dose (log axis)."""
+    v = View("onset_course", "Improvement, response and remission by time since the first dose",
+             "improvement, response or remission rates with a time point", ev.onset_time_course(df))
+
+    def message(r):
+        firsts = ev.first_response_times(r)
+        if firsts.empty:
+            return "No response rates with a time point in the current selection."
+        return ("Earliest time point at which these studies report a response rate (when it was measured, not "
+                "necessarily when response began): " + "; ".join(
+                    f"{x.treatment_group} {ev.fmt_hours(x.time_hours)} ({x.value:g}%, {x.study})"
+                    for x in firsts.itertuples()) + ".")
+
+    return _finish(v, lambda r: charts.time_course_chart(
+        r, "Share of patients improving, responding or remitting, by time since first dose", "Patients (%)"),
+        "Onset chart", "Percent of patients improving, responding or remitting against time since the first dose, "
+        "on a log scale from hours to weeks.", message)
+
+
+def onset_effects(df: pd.DataFrame, unit: str | None = None) -> View:
+    """Differences from the comparator over time, one effect measure at a time (never converted into another)."""
+    all_rows = ev.onset_effect_sizes(df)
+    units = list(dict.fromkeys(all_rows["unit"]))
+    unit = unit if unit in units else (units[0] if units else None)
+    rows = all_rows[all_rows["unit"] == unit] if unit else all_rows
+    v = View("onset_effects", "Difference from the comparator over time", "effect sizes over time", rows)
+
+    def fig(r):
+        f = charts.time_course_chart(r, f"{unit.capitalize()} against the comparator, by time since first dose",
+                                     unit.capitalize())
+        if unit in RATIO_UNITS:
+            f.update_yaxes(type="log", rangemode="normal")
+            f.add_hline(y=1, line={"dash": "dot", "color": "#444444"}, annotation_text="no difference")
+        return f
+
+    return _finish(v, fig, f"Effect sizes ({unit})", "Each point compares a treatment with the comparator named in "
+                   "its table row.", lambda r: ev.earliest_effect_message(r) + (
+                       " " + ev.ratio_message(r) if unit in RATIO_UNITS else ""))
+
+
+def onset_time_to_response(df: pd.DataFrame) -> View:
+    """Reported times to onset or response, in days."""
+    v = View("onset_ttr", "When does improvement start? Time-to-response figures",
+             "time-to-response figures in hours, days or weeks", _labelled(ev.time_to_event(df, "time_to_response")))
+    return _finish(v, lambda r: charts.days_chart(r, "Reported time to onset or response"), "Time to response", "",
+                   lambda r: ev.duration_message(r, "times to onset or response"))
+
+
+def durability_relapse(df: pd.DataFrame) -> View:
+    """Relapse (or staying well) on continued treatment vs after switching to placebo."""
+    v = View("durability_relapse", "Relapse: continuing treatment vs stopping it", "relapse percentages",
+             _labelled(ev.rates(df, "durability", ("relapse", "sustained_response")), ("study", "treatment_group")))
+    return _finish(v, lambda r: charts.dot_ci_chart(r, "Share of patients who relapsed (or stayed well)",
+                                                    "Patients (%)"),
+                   "Relapse chart", "Dots show the percent relapsing in each arm; placebo arms are patients switched "
+                   "off the drug.", ev.relapse_message)
+
+
+def durability_ratios(df: pd.DataFrame) -> View:
+    """Odds, risk and hazard ratios of relapse."""
+    v = View("durability_ratios", "Relative risk of relapse", "relative relapse effects",
+             _labelled(ev.relative_effects(df, "durability")))
+    return _finish(v, lambda r: charts.dot_ci_chart(r, "Odds, risk and hazard ratios (each against the comparator "
+                                                       "in its row)", "Ratio (log scale; 1 = no difference)",
+                                                    log_x=True, reference=1),
+                   "Relative relapse effects", "Ratios below 1 favour the treatment named in the row.", ev.ratio_message)
+
+
+def durability_days(df: pd.DataFrame) -> View:
+    """Durations of benefit and times to relapse, in days."""
+    v = View("durability_days", "How long did the benefit last?", "durations of benefit or times to relapse",
+             _labelled(ev.durations(df)))
+    return _finish(v, lambda r: charts.days_chart(r, "Reported duration of benefit and time to relapse"),
+                   "Durations", "Medians or means as each source reports them, counted from the last dose or from "
+                   "randomisation.", lambda r: ev.duration_message(r, "durations of benefit and times to relapse"))
+
+
+OUTCOME_WORDS = {"response": "Response", "remission": "Remission", "non_response": "Non-response"}
+
+
+def response_rates(df: pd.DataFrame, outcome: str = "response") -> View:
+    """Response, remission or non-response rates by treatment group and population."""
+    rows = ev.rates(df, "non_response", (outcome,)).sort_values(["population", "family", "value"])
+    word = OUTCOME_WORDS[outcome]
+    v = View(f"response_rates_{outcome}", f"{word} rates", f"{word.lower()} rates",
+             _labelled(rows, ("study", "treatment_group")))
+    return _finish(v, lambda r: charts.dot_ci_chart(r, f"{word} rates by treatment group", "Patients (%)"),
+                   f"{word} rates", "Each dot is one arm of one study; populations differ, see the table.",
+                   lambda r: ev.rate_message(r, word.lower()))
+
+
+def treatment_steps(df: pd.DataFrame) -> View:
+    """Remission by sequential traditional step beside ketamine's rates in treatment-resistant depression."""
+    steps, ket = ev.sequential_steps(df), ev.ketamine_trd_rates(df)
+    v = View("treatment_steps", "Traditional treatment step by step, beside ketamine in treatment-resistant depression",
+             "step-by-step or treatment-resistant figures", _labelled(ev.concat_rows(steps, ket)))
+    return _finish(v, lambda r: charts.dot_ci_chart(r, "Remission by treatment step, and ketamine in resistant "
+                                                       "depression", "Patients (%)"),
+                   "Sequential treatment steps", "", lambda r: ev.steps_message(steps, ket))
+
+
+def response_ratios(df: pd.DataFrame) -> View:
+    """Odds and risk ratios of response or remission against the comparator in each row."""
+    v = View("response_ratios", "Odds of response against placebo", "relative response effects",
+             _labelled(ev.relative_effects(df, "non_response")))
+    return _finish(v, lambda r: charts.dot_ci_chart(r, "Ratios against the comparator in each row",
+                                                    "Ratio (log scale; 1 = no difference)", log_x=True, reference=1),
+                   "Relative effects on response and remission", "", ev.ratio_message)
+
+
+def side_effect_incidence(df: pd.DataFrame, course: str = "All", effect: str = "") -> View:
+    """Incidence of each reported side effect, optionally one course (acute/persistent) or one named effect."""
+    ae = ev.side_effect_rates(df)
+    if course != "All":
+        ae = ae[ae["adverse_effect_course"] == course]
+    if effect.strip():
+        ae = ae[ae["outcome_label"].str.contains(effect.strip(), case=False, regex=False)]
+    v = View("side_incidence", "How often each side effect was reported", "side-effect percentages",
+             _labelled(ae, ("outcome_label", "study", "treatment_group"), with_time=False))
+    return _finish(v, lambda r: charts.dot_ci_chart(r, "Patients reporting each side effect (%)", "Patients (%)"),
+                   "Side-effect incidence", "Rows pair an effect with its study; placebo arms appear beside the drug "
+                   "where reported.", ev.side_effect_message)
+
+
+def side_effect_stopping(df: pd.DataFrame) -> View:
+    """Share of patients who stopped treatment (for adverse events, or for any reason)."""
+    v = View("side_stop", "Stopping treatment", "discontinuation percentages", _labelled(ev.discontinuation_rates(df)))
+    return _finish(v, lambda r: charts.dot_ci_chart(r, "Patients who stopped treatment", "Patients (%)"),
+                   "Discontinuation", "", lambda r: ev.family_medians_message(r, "patients stopping"))
+
+
+# Views that need no extra choice: presenter mode and the briefing pick from these by name.
+REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
+    "evidence_map": evidence_map,
+    "onset_course": onset_course,
+    "onset_effects": onset_effects,
+    "onset_ttr": onset_time_to_response,
+    "durability_relapse": durability_relapse,
+    "durability_ratios": durability_ratios,
+    "durability_days": durability_days,
+    "response_rates": response_rates,
+    "remission_rates": lambda df: response_rates(df, "remission"),
+    "treatment_steps": treatment_steps,
+    "response_ratios": response_ratios,
+    "side_incidence": side_effect_incidence,
+    "side_stop": side_effect_stopping,
+}
