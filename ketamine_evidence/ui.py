@@ -32,6 +32,7 @@ PAGES = (
     ("pages/3_Non_response.py", "Response and non-response", ":material/target:"),
     ("pages/4_Side_effects.py", "Side effects", ":material/warning:"),
     ("pages/5_Evidence_explorer.py", "Evidence explorer and sources", ":material/table_view:"),
+    ("pages/6_Claim_checker.py", "Claim checker", ":material/fact_check:"),
 )
 
 DISCLAIMER = (
@@ -67,6 +68,19 @@ def _cached_dataset(folder: str, stamp: tuple) -> tuple[Dataset, dict]:
     dataset = load_dataset(folder)
     meta = json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))
     return dataset, meta
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _cached_claims(folder: str, stamp: tuple) -> pd.DataFrame:
+    from .claims import read_claims
+
+    dataset, _ = _cached_dataset(folder, stamp)
+    return read_claims(dataset.evidence, Path(folder) / "claims.csv")
+
+
+def load_claims(folder: Path = DATA_DIR) -> pd.DataFrame:
+    """Return the checked claims table (raises DataValidationError naming the bad cell)."""
+    return _cached_claims(str(folder), _stamp(folder))
 
 
 def _stamp(folder: Path) -> tuple:
@@ -199,6 +213,7 @@ def table(rows: pd.DataFrame, key: str, columns: list[str] | None = None) -> Non
             "row_id": "Row id", "short_citation": "Source", "citation": "Citation", "year": "Year",
             "figures_shown": st.column_config.NumberColumn("Figures shown"), "identifier": "Identifier",
             "read_at": st.column_config.LinkColumn("Where it was read"),
+            "match_score": st.column_config.NumberColumn("Match score"), "match_reason": "Matched on",
         },
     )
 

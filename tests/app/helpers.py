@@ -14,6 +14,7 @@ PAGES = {
     "pages/3_Non_response.py": "Response and non-response",
     "pages/4_Side_effects.py": "Side effects",
     "pages/5_Evidence_explorer.py": "Evidence explorer and sources",
+    "pages/6_Claim_checker.py": "Claim checker",
 }
 
 

@@ -21,7 +21,7 @@ def test_disclaimer_appears_exactly_once(path):
     assert len(notices) == 1
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if "Evidence_explorer" not in p])
+@pytest.mark.parametrize("path", [p for p in PAGES if "Evidence_explorer" not in p and "Claim" not in p])
 def test_every_chart_has_alt_text_and_a_table_of_its_rows(path):
     at = open_page(path)
     assert charts(at), "page draws no chart"
@@ -35,7 +35,7 @@ def test_sidebar_links_name_every_page_in_order():
     at = open_page("app.py")
     labels = [p.proto.label for p in at.sidebar.get("page_link")]
     assert labels == ["Overview", "Onset speed", "Durability", "Response and non-response", "Side effects",
-                      "Evidence explorer and sources"]
+                      "Evidence explorer and sources", "Claim checker"]
 
 
 def test_onset_page_shows_ketamine_and_traditional_side_by_side_on_a_log_time_axis():
@@ -100,7 +100,7 @@ def test_onset_effect_measure_choice_redraws_with_that_measure():
     assert spec["layout"]["yaxis"]["type"] == "log"
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if p != "app.py" and "Evidence_explorer" not in p])
+@pytest.mark.parametrize("path", [p for p in PAGES if p != "app.py" and "Evidence_explorer" not in p and "Claim" not in p])
 def test_every_chart_comes_with_a_computed_key_message(path):
     at = open_page(path)
     assert len(at.success) >= len(charts(at))
@@ -111,3 +111,15 @@ def test_non_response_page_places_the_story_claim_against_first_step_figures():
     at = open_page("pages/3_Non_response.py")
     lines = [t.value for t in at.text if "did not (computed)" in t.value]
     assert lines and "Trivedi 2006" in " ".join(lines)
+
+
+def test_claim_checker_lists_every_seed_claim_with_a_verdict_and_checks_a_typed_claim():
+    at = open_page("pages/6_Claim_checker.py")
+    assert not at.exception
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert len(badges) >= 10
+    at.text_area(key="claims_query").input("Esketamine causes dissociation").run()
+    lines = [t.value for t in at.text if t.value.startswith("• ") and "matched:" in t.value]
+    assert lines and "Dissociation" in lines[0]
+    at.text_area(key="claims_query").input("Bananas are yellow").run()
+    assert any("Nothing in the dataset matches this claim" in w.value for w in at.warning)

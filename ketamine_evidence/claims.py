@@ -1,0 +1,153 @@
+"""Claims set against the evidence: the curated claims file, and a matcher for claims a user types.
+
+No Streamlit. The claims file holds verdicts and explanations in words; every number a user sees next to a
+claim comes from the evidence rows it cites.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from .vocab import CERTAINTY
+from .data import DATA_DIR, DataValidationError, Problem, parse_table, _problems_from_failures
+
+VERDICTS = ("supported", "partly", "not supported", "mis-stated", "no evidence in the data")
+CLAIM_COLUMNS = ("claim_id", "claim", "from", "dimension", "verdict", "explanation", "row_ids")
+
+
+class ClaimModel(pa.DataFrameModel):
+    claim_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9-]+$")
+    claim: Series[str] = pa.Field(str_length={"min_value": 10})
+    from_: Series[str] = pa.Field(alias="from")
+    dimension: Series[str] = pa.Field()
+    verdict: Series[str] = pa.Field(isin=VERDICTS)
+    explanation: Series[str] = pa.Field(str_length={"min_value": 40})
+    row_ids: Series[str] = pa.Field(nullable=True)
+
+    class Config:
+        strict = True
+
+
+def read_claims(evidence: pd.DataFrame, path: Path = DATA_DIR / "claims.csv") -> pd.DataFrame:
+    """Return the claims table, checked: allowed verdicts, and every cited row id present in the evidence."""
+    claims, problems = parse_table(path.read_bytes(), path.name, CLAIM_COLUMNS)
+    if not problems:
+        try:
+            ClaimModel.validate(claims, lazy=True)
+        except pa.errors.SchemaErrors as err:
+            problems += _problems_from_failures(err.failure_cases, claims, path.name)
+    known = set(evidence["row_id"])
+    for i, r in claims.iterrows():
+        for rid in cited_ids(r.get("row_ids")):
+            if rid not in known:
+                problems.append(Problem(path.name, int(i) + 2, r["claim_id"], "row_ids", rid,
+                                        "this row id is not in evidence.csv"))
+    if problems:
+        raise DataValidationError(problems)
+    return claims
+
+
+def cited_ids(cell) -> list[str]:
+    """Return the row ids a claim cites (semicolon-separated cell; empty when none)."""
+    if not isinstance(cell, str):
+        return []
+    return [x.strip() for x in cell.split(";") if x.strip()]
+
+
+def claim_rows(claim: pd.Series, rows: pd.DataFrame) -> pd.DataFrame:
+    """Return the evidence rows a claim cites, in the order it cites them."""
+    ids = cited_ids(claim["row_ids"])
+    out = rows[rows["row_id"].isin(ids)]
+    return out.set_index("row_id").loc[[i for i in ids if i in set(out["row_id"])]].reset_index()
+
+
+# ---------------------------------------------------------------- matching a typed claim
+
+GROUP_WORDS = {
+    "IV ketamine": ("ketamine", "infusion", "intravenous", "iv"),
+    "Esketamine": ("esketamine", "spravato", "nasal", "spray", "intranasal"),
+    "SSRI": ("ssri", "ssris", "prozac", "fluoxetine", "paxil", "paroxetine", "sertraline", "zoloft", "citalopram",
+             "escitalopram", "lexapro", "celexa", "serotonin"),
+    "SNRI": ("snri", "snris", "venlafaxine", "effexor", "duloxetine", "cymbalta"),
+    "TCA": ("tca", "tcas", "tricyclic", "tricyclics", "amitriptyline", "nortriptyline", "clomipramine"),
+    "Other antidepressant": ("bupropion", "wellbutrin", "mirtazapine", "remeron", "agomelatine"),
+    "Antidepressants (pooled)": ("antidepressant", "antidepressants", "traditional", "standard", "conventional"),
+    "Placebo": ("placebo",),
+    "ECT": ("ect", "electroconvulsive"),
+}
+DIMENSION_WORDS = {
+    "onset": ("fast", "quick", "quickly", "rapid", "rapidly", "hours", "hour", "days", "day", "onset", "slow",
+              "slowly", "soon", "within", "weeks", "week", "early"),
+    "durability": ("last", "lasts", "lasting", "relapse", "relapses", "brief", "durable", "maintain", "months",
+                   "month", "long", "return", "returns", "stop", "stopping"),
+    "non_response": ("work", "works", "respond", "response", "responded", "remission", "remit", "improved",
+                     "improve", "helps", "effective", "success", "third", "half", "fail", "failed"),
+    "side_effects": ("side", "effects", "effect", "safe", "safety", "nausea", "dissociation", "vomiting", "memory",
+                     "sexual", "weight", "insomnia", "blood", "pressure", "anxiety", "dizziness", "harm"),
+}
+STOPWORDS = {"about", "after", "among", "their", "there", "these", "those", "which", "while", "people", "patients",
+             "works", "within", "doesn", "cause", "causes", "treatment", "treatments", "depression", "drugs"}
+NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|percent|per cent)?")
+WORD_FRACTIONS = {"half": 50.0, "third": 33.3, "quarter": 25.0, "two thirds": 66.7, "two-thirds": 66.7}
+
+
+def parse_claim(text: str) -> dict:
+    """Return what a typed claim mentions: treatment groups, dimensions and numbers (percentages first)."""
+    t = (text or "").lower()
+    words = set(re.findall(r"[a-z][a-z\-]*", t))
+    groups = [g for g, ws in GROUP_WORDS.items() if words & set(ws)]
+    if "Esketamine" in groups and not (words - {"esketamine"}) & {"ketamine", "infusion", "intravenous", "iv"}:
+        groups = [g for g in groups if g != "IV ketamine"] if "ketamine" not in words else groups
+    dims = [d for d, ws in DIMENSION_WORDS.items() if words & set(ws)]
+    numbers = [float(m.group(1)) for m in NUMBER.finditer(t)]
+    numbers += [v for w, v in WORD_FRACTIONS.items() if w in t]
+    return {"groups": groups, "dimensions": dims, "numbers": numbers, "words": sorted(words)}
+
+
+def match_claim(text: str, rows: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
+    """Return the evidence rows that bear on a typed claim, best first, with a `match_score` and `match_reason`.
+
+    Scoring is plain and stated on the page: a named treatment group counts 3, a matching question 2, and a
+    figure within 5 points (or 10%) of a number in the claim 2. Rows that match no treatment and no question
+    are never returned, so an unrelated sentence gets no rows.
+    """
+    parsed = parse_claim(text)
+    if not parsed["groups"] and not parsed["dimensions"]:
+        return rows.iloc[0:0].assign(match_score=pd.Series(dtype=float), match_reason=pd.Series(dtype=str))
+    score = pd.Series(0.0, index=rows.index)
+    reasons = [[] for _ in range(len(rows))]
+    pos = {idx: i for i, idx in enumerate(rows.index)}
+    if parsed["groups"]:
+        hit = rows["treatment_group"].isin(parsed["groups"])
+        score += 3 * hit
+        for idx in rows.index[hit]:
+            reasons[pos[idx]].append("treatment")
+    if parsed["dimensions"]:
+        hit = rows["dimension"].isin(parsed["dimensions"])
+        score += 2 * hit
+        for idx in rows.index[hit]:
+            reasons[pos[idx]].append("question")
+    group_words = {w for ws in GROUP_WORDS.values() for w in ws}
+    topic = [w for w in parsed["words"] if len(w) >= 5 and w not in STOPWORDS and w not in group_words]
+    if topic:
+        label = rows["outcome_label"].str.lower()
+        hit = label.apply(lambda lab: any(w in lab for w in topic)) & (score > 0)
+        score += 2 * hit
+        for idx in rows.index[hit]:
+            reasons[pos[idx]].append("outcome")
+    for n in parsed["numbers"]:
+        close = (rows["value"] - n).abs() <= rows["value"].abs().mul(0.1).clip(lower=5)
+        hit = close & (score > 0)
+        score += 2 * hit
+        for idx in rows.index[hit]:
+            reasons[pos[idx]].append(f"figure near {n:g}")
+    out = rows.assign(match_score=score, match_reason=["; ".join(r) for r in reasons])
+    needs = 3 if parsed["groups"] else 2
+    out = out[out["match_score"] >= needs]
+    rank = out["certainty"].map({c: i for i, c in enumerate(CERTAINTY)})
+    return out.assign(_rank=rank).sort_values(["match_score", "_rank"], ascending=[False, True]).drop(columns="_rank").head(limit)

@@ -1,0 +1,78 @@
+"""The claims file and the claim matcher."""
+
+import shutil
+
+import pytest
+
+from ketamine_evidence import claims as cl, evidence as ev
+from ketamine_evidence.data import DATA_DIR, DataValidationError, load_dataset
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def rows(ds):
+    return ev.with_sources(ds.evidence, ds.sources)
+
+
+def test_seed_claims_load_with_allowed_verdicts_and_existing_rows(ds):
+    claims = cl.read_claims(ds.evidence)
+    assert len(claims) >= 10
+    assert set(claims["verdict"]) <= set(cl.VERDICTS)
+    assert (claims["from"].str.contains("2014 news story")).all()
+
+
+def test_the_story_claims_named_in_the_brief_are_all_there(ds):
+    text = " ".join(cl.read_claims(ds.evidence)["claim"]).lower()
+    for topic in ("within days", "do not work", "third", "eight months", "memory", "vomiting", "valium",
+                  "slowly", "brief", "long-term"):
+        assert topic in text, topic
+
+
+def test_oxford_response_claim_cites_the_oxford_row(ds, rows):
+    claims = cl.read_claims(ds.evidence).set_index("claim_id", drop=False)
+    cited = cl.claim_rows(claims.loc["seed-3"], rows)
+    # Diamond 2014 abstract: 8 of 28 (29%) responded.
+    assert ("diamond2014-1", 29.0) in set(zip(cited["row_id"], cited["value"]))
+
+
+def test_claim_citing_a_missing_row_is_reported_by_line_and_column(ds, tmp_path):
+    bad = (DATA_DIR / "claims.csv").read_text().replace("diamond2014-5", "diamond2014-99", 1)
+    (tmp_path / "claims.csv").write_text(bad)
+    with pytest.raises(DataValidationError) as info:
+        cl.read_claims(ds.evidence, tmp_path / "claims.csv")
+    p = info.value.problems[0]
+    assert p.column == "row_ids" and p.value == "diamond2014-99" and p.line is not None
+
+
+def test_claim_with_unknown_verdict_is_reported(ds, tmp_path):
+    bad = (DATA_DIR / "claims.csv").read_text().replace(",mis-stated,", ",probably true,", 1)
+    (tmp_path / "claims.csv").write_text(bad)
+    with pytest.raises(DataValidationError) as info:
+        cl.read_claims(ds.evidence, tmp_path / "claims.csv")
+    assert any(p.column == "verdict" for p in info.value.problems)
+
+
+def test_typed_claim_about_esketamine_dissociation_finds_dissociation_rows(rows):
+    found = cl.match_claim("Esketamine nasal spray causes dissociation", rows)
+    top = found.head(2)
+    assert (top["treatment_group"] == "Esketamine").all()
+    assert top["outcome_label"].str.contains("Dissociation").all()
+
+
+def test_numbers_in_a_claim_pull_figures_near_them(rows):
+    found = cl.match_claim("ketamine helped about 29% of patients in treatment-resistant depression", rows)
+    assert "diamond2014-1" in set(found["row_id"])
+    assert "figure near 29" in found.set_index("row_id").loc["diamond2014-1", "match_reason"]
+
+
+def test_unrelated_text_matches_nothing(rows):
+    assert cl.match_claim("The weather in Oxford is lovely in May", rows).empty
+    assert cl.match_claim("", rows).empty
+
+
+def test_parse_claim_reads_word_fractions():
+    assert 33.3 in cl.parse_claim("a third of patients")["numbers"]
