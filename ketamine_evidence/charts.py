@@ -236,3 +236,28 @@ def evidence_map_chart(counts: pd.DataFrame) -> go.Figure:
     fig = _style(fig, "Figures in the dataset, by question and family", height=380)
     fig.update_layout(legend_title_text="Family")
     return fig
+
+
+CERTAINTY_COLOURS = {"high": "#004D40", "moderate": "#00796B", "low": "#B8651B", "very low": "#8B1A1A"}
+CERTAINTY_PATTERNS = {"high": "", "moderate": "/", "low": ".", "very low": "x"}
+
+
+def certainty_chart(counts: pd.DataFrame) -> go.Figure:
+    """Return stacked bars: figures per family, split by certainty (colour plus pattern)."""
+    fig = px.bar(
+        counts, x="figures", y="family", color="certainty", pattern_shape="certainty", orientation="h",
+        color_discrete_map=CERTAINTY_COLOURS, pattern_shape_map=CERTAINTY_PATTERNS,
+        category_orders={"certainty": list(vocab.CERTAINTY), "family": list(vocab.FAMILIES)},
+        labels={"figures": "Published figures (rows)", "family": "", "certainty": "Certainty"},
+    )
+    fig.update_traces(hovertemplate="%{y}<br>%{fullData.name} certainty: %{x} figures<extra></extra>")
+    fig = _style(fig, "How certain is each family's evidence?", height=360)
+    fig.update_layout(legend_title_text="Certainty")
+    return fig
+
+
+def for_projector(fig: go.Figure, height: int = 540) -> go.Figure:
+    """Return the figure with type large enough to read from the back of a room (1366x768 projector)."""
+    fig.update_layout(font={"size": 19}, title={"font": {"size": 24}}, height=height, hoverlabel={"font": {"size": 18}})
+    fig.update_annotations(font={"size": 17})
+    return fig

@@ -466,3 +466,9 @@ def first_step_non_response(df: pd.DataFrame) -> pd.DataFrame:
     ].copy()
     sel["not_responding"] = 100 - sel["value"]
     return sel
+
+
+def certainty_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the number of figures per family and certainty level (for the caveats chart)."""
+    out = df.groupby(["family", "certainty"], observed=True).size().rename("figures").reset_index()
+    return out

@@ -33,6 +33,7 @@ PAGES = (
     ("pages/4_Side_effects.py", "Side effects", ":material/warning:"),
     ("pages/5_Evidence_explorer.py", "Evidence explorer and sources", ":material/table_view:"),
     ("pages/6_Claim_checker.py", "Claim checker", ":material/fact_check:"),
+    ("pages/7_Presenter.py", "Presenter mode", ":material/co_present:"),
 )
 
 DISCLAIMER = (
@@ -156,8 +157,11 @@ def sidebar(all_rows: pd.DataFrame, meta: dict) -> ev.Filters:
     return ev.Filters(years=years, **chosen)
 
 
-def page_frame(title: str, question: str) -> Context | None:
-    """Set up a page (config, sidebar, notice) and return its Context, or None after telling the user why."""
+def page_frame(title: str, question: str, compact: bool = False) -> Context | None:
+    """Set up a page (config, sidebar, notice) and return its Context, or None after telling the user why.
+
+    `compact` (presenter mode) keeps the title and notice to one line each so a chart fits a 768 px screen.
+    """
     st.set_page_config(page_title=f"{title} · Ketamine vs antidepressants", page_icon=str(ASSETS / "icon.png"),
                        layout="wide", initial_sidebar_state="auto")
     try:
@@ -170,16 +174,19 @@ def page_frame(title: str, question: str) -> Context | None:
         return None
     all_rows = ev.with_sources(dataset.evidence, dataset.sources)
     filters = sidebar(all_rows, meta)
-    st.title(title)
-    st.caption(question)
-    st.info(DISCLAIMER, icon=":material/info:")
+    if compact:
+        st.caption(f"{title} · {DISCLAIMER}")
+    else:
+        st.title(title)
+        st.caption(question)
+        st.info(DISCLAIMER, icon=":material/info:")
     rows = ev.apply_filters(all_rows, filters)
     return Context(rows=rows, all_rows=all_rows, sources=dataset.sources, meta=meta, filters=filters)
 
 
-def run_page(title: str, question: str, body) -> None:
+def run_page(title: str, question: str, body, compact: bool = False) -> None:
     """Run a page body inside the frame; an unexpected error becomes a short sentence with a reference."""
-    ctx = page_frame(title, question)
+    ctx = page_frame(title, question, compact)
     if ctx is None:
         return
     try:
@@ -223,7 +230,7 @@ def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list
     if warnings:
         st.warning(md_escape("Not like-for-like: these figures mix " + "; ".join(warnings)
                              + ". Compare within a study, and check each row in the table."), icon=":material/compare_arrows:")
-    st.plotly_chart(fig, alt=alt, key=f"{key}_chart", config={"displaylogo": False, "responsive": True})
+    plotly(fig, alt, key=f"{key}_chart")
     with st.expander(f"Table of the {len(rows)} figures in this chart"):
         table(rows, key=f"{key}_table")
 
@@ -237,6 +244,11 @@ def show_view(view, ctx: Context, key: str | None = None, heading: bool = True) 
         return
     key_message(view.message)
     chart(view.fig, view.alt, view.rows, key=key or view.name, warnings=view.warnings)
+
+
+def plotly(fig: go.Figure, alt: str, key: str) -> None:
+    """Draw a Plotly figure with its alt text, keeping our own colour-blind-safe styling (no Streamlit theme)."""
+    st.plotly_chart(fig, alt=alt, key=key, theme=None, config={"displaylogo": False, "responsive": True})
 
 
 def key_message(text: str) -> None:

@@ -192,6 +192,21 @@ def side_effect_stopping(df: pd.DataFrame) -> View:
                    "Discontinuation", "", lambda r: ev.family_medians_message(r, "patients stopping"))
 
 
+def certainty_mix(df: pd.DataFrame) -> View:
+    """Figures per family split by certainty rating."""
+    v = View("certainty_mix", "How sure can we be?", "figures", df)
+
+    def message(r):
+        parts = []
+        for fam, sub in r.groupby("family", sort=False):
+            low = sub["certainty"].isin(["low", "very low"]).mean() * 100
+            parts.append(f"{fam}: {low:.0f}% of {len(sub)} figures rated low or very low")
+        return "; ".join(parts) + "."
+
+    return _finish(v, lambda r: charts.certainty_chart(ev.certainty_counts(r)), "Certainty chart",
+                   "Bars count figures per family, split by certainty rating.", message)
+
+
 # Views that need no extra choice: presenter mode and the briefing pick from these by name.
 REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
     "evidence_map": evidence_map,
@@ -207,4 +222,5 @@ REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
     "response_ratios": response_ratios,
     "side_incidence": side_effect_incidence,
     "side_stop": side_effect_stopping,
+    "certainty_mix": certainty_mix,
 }

@@ -32,7 +32,7 @@ def body(ctx: ui.Context) -> None:
     for _, c in claims.iterrows():
         with st.container(border=True):
             st.badge(c["verdict"], color=VERDICT_COLOURS[c["verdict"]])
-            st.text(c["claim"])
+            st.markdown(f"**{ui.md_escape(c['claim'])}**")
             st.caption(f"Claim from: {ui.md_escape(c['from'])}")
             st.text(c["explanation"])
             rows = cl.claim_rows(c, ctx.all_rows)

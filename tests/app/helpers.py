@@ -15,6 +15,7 @@ PAGES = {
     "pages/4_Side_effects.py": "Side effects",
     "pages/5_Evidence_explorer.py": "Evidence explorer and sources",
     "pages/6_Claim_checker.py": "Claim checker",
+    "pages/7_Presenter.py": "Presenter mode",
 }
 
 
