@@ -6,12 +6,14 @@ This is the only module that imports Streamlit.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -34,6 +36,7 @@ PAGES = (
     ("pages/5_Evidence_explorer.py", "Evidence explorer and sources", ":material/table_view:"),
     ("pages/6_Claim_checker.py", "Claim checker", ":material/fact_check:"),
     ("pages/7_Presenter.py", "Presenter mode", ":material/co_present:"),
+    ("pages/8_Briefing.py", "Briefing", ":material/summarize:"),
 )
 
 DISCLAIMER = (
@@ -136,10 +139,48 @@ def _reset_filters() -> None:
     for key in list(st.session_state.keys()):
         if key.startswith(("filters_", "sidebar_")):
             del st.session_state[key]
+    st.query_params.clear()
+
+
+URL_KEYS = tuple(attr for attr, _, _ in FILTER_WIDGETS)
+
+
+def _load_url_once(opts: dict[str, list], years: pd.Series) -> None:
+    """On a session's first run, take the filters from the link it was opened with (unknown values are dropped)."""
+    if st.session_state.get("url_loaded"):
+        return
+    st.session_state["url_loaded"] = True
+    for attr in URL_KEYS:
+        wanted = [v for v in st.query_params.get_all(attr) if v in opts[attr]]
+        if wanted:
+            st.session_state[f"filters_{attr}"] = wanted
+    step = st.query_params.get("step", "")
+    if step.isdigit():
+        st.session_state["presenter_step"] = int(step) - 1  # clamped to the sequence by the presenter page
+    span = re.fullmatch(r"(\d{4})-(\d{4})", st.query_params.get("years", ""))
+    if span:
+        lo, hi = sorted(int(x) for x in span.groups())
+        st.session_state["filters_years"] = (max(lo, int(years.min())), min(hi, int(years.max())))
+
+
+def filters_to_params(f: ev.Filters, extra: dict | None = None) -> dict:
+    """Return the query parameters that reproduce the filters (and any page extras such as a presenter step)."""
+    params = {attr: list(getattr(f, attr)) for attr in URL_KEYS if getattr(f, attr)}
+    if f.years:
+        params["years"] = f"{f.years[0]}-{f.years[1]}"
+    params.update(extra or {})
+    return params
+
+
+def share_link(params: dict) -> str:
+    """Return this page's address carrying the given query parameters."""
+    base = (st.context.url or "").split("?", 1)[0]
+    return base + ("?" + urlencode(params, doseq=True) if params else "")
 
 
 def sidebar(all_rows: pd.DataFrame, meta: dict) -> ev.Filters:
     """Draw the page links and shared filters; return the filters chosen."""
+    _load_url_once(ev.filter_options(all_rows), all_rows["year"])
     with st.sidebar:
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)
@@ -151,10 +192,20 @@ def sidebar(all_rows: pd.DataFrame, meta: dict) -> ev.Filters:
                   for attr, label, help_text in FILTER_WIDGETS}
         years = _year_slider(all_rows["year"])
         st.button("Clear all filters", on_click=_reset_filters, key="sidebar_reset")
+        filters = ev.Filters(years=years, **chosen)
+        params = filters_to_params(filters)
+        st.query_params.from_dict(params)
+        with st.expander("Share or cite this view"):
+            link = share_link(params)
+            st.caption("Link that reopens this page with these filters:")
+            st.code(link, language=None, wrap_lines=True)
+            st.caption("Suggested citation:")
+            st.code(f"Ketamine vs traditional antidepressants evidence dashboard, data version {meta.get('version', '?')}. "
+                    f"View: {link}. Accessed {dt.date.today().isoformat()}.", language=None, wrap_lines=True)
         st.divider()
         st.caption(f"Data version {meta.get('version', '?')} · {meta.get('created', '')[:10]} · "
                    f"{len(all_rows)} figures from {all_rows['source_id'].nunique()} sources")
-    return ev.Filters(years=years, **chosen)
+    return filters
 
 
 def page_frame(title: str, question: str, compact: bool = False) -> Context | None:

@@ -37,6 +37,7 @@ def body(ctx: ui.Context) -> None:
     last = len(seq) - 1
     step = min(max(int(st.session_state.get("presenter_step", 0)), 0), last)
     row = seq.iloc[step]
+    st.query_params["step"] = str(step + 1)  # the link reopens this step
     st.header(f"{step + 1}/{len(seq)} · {row['title']}")
     st.markdown(f"**Predict first:** {ui.md_escape(row['question'])}")
 

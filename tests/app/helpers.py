@@ -16,6 +16,7 @@ PAGES = {
     "pages/5_Evidence_explorer.py": "Evidence explorer and sources",
     "pages/6_Claim_checker.py": "Claim checker",
     "pages/7_Presenter.py": "Presenter mode",
+    "pages/8_Briefing.py": "Briefing",
 }
 
 

@@ -22,7 +22,7 @@ def test_disclaimer_appears_exactly_once(path):
     assert len(notices) == 1
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if "Evidence_explorer" not in p and "Claim" not in p and "Presenter" not in p])
+@pytest.mark.parametrize("path", [p for p in PAGES if "Evidence_explorer" not in p and "Claim" not in p and "Presenter" not in p and "Briefing" not in p])
 def test_every_chart_has_alt_text_and_a_table_of_its_rows(path):
     at = open_page(path)
     assert charts(at), "page draws no chart"
@@ -36,7 +36,7 @@ def test_sidebar_links_name_every_page_in_order():
     at = open_page("app.py")
     labels = [p.proto.label for p in at.sidebar.get("page_link")]
     assert labels == ["Overview", "Onset speed", "Durability", "Response and non-response", "Side effects",
-                      "Evidence explorer and sources", "Claim checker", "Presenter mode"]
+                      "Evidence explorer and sources", "Claim checker", "Presenter mode", "Briefing"]
 
 
 def test_onset_page_shows_ketamine_and_traditional_side_by_side_on_a_log_time_axis():
@@ -101,7 +101,7 @@ def test_onset_effect_measure_choice_redraws_with_that_measure():
     assert spec["layout"]["yaxis"]["type"] == "log"
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if p != "app.py" and "Evidence_explorer" not in p and "Claim" not in p and "Presenter" not in p])
+@pytest.mark.parametrize("path", [p for p in PAGES if p != "app.py" and "Evidence_explorer" not in p and "Claim" not in p and "Presenter" not in p and "Briefing" not in p])
 def test_every_chart_comes_with_a_computed_key_message(path):
     at = open_page(path)
     assert len(at.success) >= len(charts(at))
@@ -138,3 +138,29 @@ def test_presenter_mode_predicts_then_reveals_and_steps_through_the_sequence():
     assert at.header[0].value.startswith("2/") and not charts(at)
     at.button(key="presenter_prev").click().run()
     assert at.header[0].value.startswith("1/")
+
+
+def test_a_link_with_filters_restores_them_and_the_page_writes_them_back():
+    from streamlit.testing.v1 import AppTest
+
+    from .helpers import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/2_Durability.py")
+    at.query_params["groups"] = ["Esketamine", "Placebo"]
+    at.query_params["years"] = "2015-2025"
+    at.query_params["populations"] = ["not a population"]
+    at.run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="sidebar_groups").value == ["Esketamine", "Placebo"]
+    assert at.sidebar.multiselect(key="sidebar_populations").value == []  # unknown values are dropped
+    assert tuple(at.sidebar.slider(key="sidebar_years").value) == (2015, 2025)
+    at.sidebar.multiselect(key="sidebar_certainty").select("moderate").run()
+    assert at.query_params["certainty"] in ("moderate", ["moderate"])
+
+
+def test_briefing_page_offers_html_and_csv_downloads():
+    at = open_page("pages/8_Briefing.py")
+    assert not at.exception
+    buttons = [b.proto.label for b in at.get("download_button")]
+    assert any("HTML" in b for b in buttons) and any("CSV" in b for b in buttons)

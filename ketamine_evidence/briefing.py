@@ -1,0 +1,119 @@
+"""One-click briefing: a self-contained HTML file (interactive charts, works offline) built from the current view.
+
+No Streamlit. Every number in it comes from the rows passed in; every data string is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+import plotly.io as pio
+
+from . import evidence as ev, views
+from .vocab import CERTAINTY, DIMENSION_LABELS
+
+# GRADE-style wording: how strongly a sentence may be put, by certainty.
+CERTAINTY_WORDS = {
+    "high": "We are confident these figures are close to the truth.",
+    "moderate": "These figures are probably close to the truth.",
+    "low": "These figures may be substantially different from the truth.",
+    "very low": "We are very uncertain about these figures.",
+}
+
+SECTIONS = (
+    ("onset", ("onset_course", "onset_ttr")),
+    ("durability", ("durability_relapse", "durability_days")),
+    ("non_response", ("response_rates", "treatment_steps")),
+    ("side_effects", ("side_incidence", "side_stop")),
+)
+
+
+def typical_certainty(rows: pd.DataFrame) -> str | None:
+    """Return the median certainty level of the rows (GRADE order), or None for no rows."""
+    if rows.empty:
+        return None
+    ranks = rows["certainty"].map({c: i for i, c in enumerate(CERTAINTY)}).sort_values()
+    return CERTAINTY[int(ranks.iloc[(len(ranks) - 1) // 2])]
+
+
+def certainty_sentence(rows: pd.DataFrame) -> str:
+    """Return the GRADE-style sentence for the rows' typical certainty, with the spread of ratings."""
+    level = typical_certainty(rows)
+    if level is None:
+        return ""
+    counts = rows["certainty"].value_counts()
+    spread = ", ".join(f"{counts[c]} {c}" for c in CERTAINTY if c in counts)
+    return f"{CERTAINTY_WORDS[level]} (typical certainty: {level}; ratings: {spread}.)"
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def build_html(rows: pd.DataFrame, sources: pd.DataFrame, meta: dict, filters_text: str, link: str,
+               created: dt.date | None = None) -> str:
+    """Return the briefing as one self-contained HTML document (plotly.js inlined once, no external requests)."""
+    created = created or dt.date.today()
+    parts: list[str] = []
+    first_chart = True
+    for dim, names in SECTIONS:
+        section_rows = rows[rows["dimension"] == dim]
+        parts.append(f"<section><h2>{_e(DIMENSION_LABELS[dim])}</h2>")
+        parts.append(f"<p class='certainty'>{_e(certainty_sentence(section_rows))}</p>" if not section_rows.empty
+                     else "<p>No figures for this question match the current view.</p>")
+        for name in names:
+            v = views.REGISTRY[name](rows)
+            if v.empty:
+                continue
+            parts.append(f"<h3>{_e(v.heading)}</h3><p class='message'>{_e(v.message)}</p>")
+            if v.warnings:
+                parts.append(f"<p class='warning'>Not like-for-like: {_e('; '.join(v.warnings))}.</p>")
+            div = pio.to_html(v.fig, full_html=False, include_plotlyjs=first_chart,
+                              config={"displaylogo": False, "responsive": True})
+            first_chart = False
+            parts.append(f"<figure role='img' aria-label='{_e(v.alt)}'>{div}<figcaption>{_e(v.alt)}</figcaption></figure>")
+        parts.append("</section>")
+
+    used = sources[sources["source_id"].isin(set(rows["source_id"]))].sort_values("short_citation")
+    refs = []
+    for s in used.itertuples():
+        ident = f"doi:{s.doi}" if isinstance(s.doi, str) else (f"PMID {s.pmid}" if isinstance(s.pmid, str) else s.other_id)
+        link_to = ev.source_link(s.doi, s.pmid, s.url)
+        refs.append(f"<li id='src-{_e(s.source_id)}'><b>{_e(s.short_citation)}</b>. {_e(s.citation)} "
+                    f"<a href='{_e(link_to)}'>{_e(ident)}</a></li>")
+    version = meta.get("version", "?")
+    cite = (f"Ketamine vs traditional antidepressants evidence dashboard, data version {version}. "
+            f"View: {link}. Accessed {created.isoformat()}.")
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Briefing: ketamine vs traditional antidepressants (data {_e(version)})</title>
+<style>
+body {{ font-family: system-ui, Arial, sans-serif; color: #1a1a1a; max-width: 1000px; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; }}
+h1 {{ font-size: 1.8rem; }} h2 {{ border-bottom: 2px solid #005A9C; padding-bottom: .2rem; margin-top: 2.5rem; }}
+.notice {{ background: #eef4fb; border-left: 4px solid #005A9C; padding: .6rem 1rem; }}
+.warning {{ background: #fff6e0; border-left: 4px solid #8C6D00; padding: .4rem .8rem; }}
+.certainty {{ font-style: italic; }} figure {{ margin: 1rem 0; }} figcaption {{ font-size: .85rem; color: #555; }}
+code {{ background: #f2f4f7; padding: .1rem .3rem; }}
+</style></head><body>
+<h1>Briefing: ketamine vs traditional antidepressants</h1>
+<p class="notice">This briefing summarises published research to inform. It does not give medical advice.</p>
+<p><b>Data version:</b> {_e(version)} · <b>Generated:</b> {_e(created.isoformat())} · <b>Figures:</b> {len(rows)} from {rows['source_id'].nunique()} sources</p>
+<p><b>View:</b> {_e(filters_text)}<br><b>Link to this view:</b> <code>{_e(link)}</code></p>
+<p><b>How to read it:</b> each sentence is computed from the figures in this view; medians describe the rows shown and are not pooled estimates. Certainty wording follows GRADE: "probably" for moderate, "may" for low, "very uncertain" for very low.</p>
+{''.join(parts)}
+<section><h2>Sources</h2><ol>{''.join(refs)}</ol></section>
+<section><h2>Suggested citation</h2><p>{_e(cite)}</p></section>
+</body></html>"""
+
+
+def describe_filters(f: ev.Filters) -> str:
+    """Return the active filters in words ('All figures' when none)."""
+    labels = {"populations": "population", "groups": "treatment groups", "drugs": "named treatments",
+              "designs": "designs", "certainty": "certainty", "routes": "routes", "regimens": "regimens"}
+    parts = [f"{labels[k]}: {', '.join(getattr(f, k))}" for k in labels if getattr(f, k)]
+    if f.years:
+        parts.append(f"published {f.years[0]}–{f.years[1]}")
+    return "; ".join(parts) if parts else "All figures (no filters)"

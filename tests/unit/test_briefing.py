@@ -1,0 +1,74 @@
+"""The briefing: self-contained, every cited source and the data version in it, data text escaped, GRADE wording."""
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+from ketamine_evidence import briefing, evidence as ev
+from ketamine_evidence.data import load_dataset
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def doc(ds):
+    rows = ev.with_sources(ds.evidence, ds.sources)
+    rows = rows[rows["treatment_group"].isin(["Esketamine", "Placebo", "SSRI"])]
+    html_doc = briefing.build_html(rows, ds.sources, {"version": "9.9.9"}, "treatment groups: Esketamine, Placebo, SSRI",
+                                   "http://127.0.0.1:8501/?groups=Esketamine", created=dt.date(2026, 11, 26))
+    return rows, html_doc
+
+
+def test_briefing_cites_every_source_behind_its_figures(ds, doc):
+    rows, html_doc = doc
+    used = ds.sources[ds.sources["source_id"].isin(set(rows["source_id"]))]
+    for s in used.itertuples():
+        assert f"id='src-{s.source_id}'" in html_doc
+        if isinstance(s.doi, str):
+            assert s.doi in html_doc
+    assert html_doc.count("<li id='src-") == len(used)
+
+
+def test_briefing_states_data_version_view_and_link(doc):
+    _, html_doc = doc
+    assert "Data version:</b> 9.9.9" in html_doc
+    assert "treatment groups: Esketamine, Placebo, SSRI" in html_doc
+    assert "http://127.0.0.1:8501/?groups=Esketamine" in html_doc
+    assert "does not give medical advice" in html_doc
+
+
+def test_briefing_is_self_contained(doc):
+    _, html_doc = doc
+    assert html_doc.count("plotly.js v") <= 2 and "Plotly.newPlot" in html_doc
+    assert not re.search(r"<script[^>]+src=['\"]https?://", html_doc)
+    assert not re.search(r"<link[^>]+href=['\"]https?://", html_doc)
+
+
+def test_hostile_data_text_is_escaped_in_the_briefing(ds):
+    rows = ev.with_sources(ds.evidence, ds.sources).head(5).copy()
+    rows["study"] = "<img src=x onerror=alert(1)>"
+    html_doc = briefing.build_html(rows, ds.sources, {"version": "1"}, "<script>alert(1)</script>", "http://x")
+    assert "<script>alert(1)</script>" not in html_doc
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_doc
+
+
+@pytest.mark.parametrize("levels, words", [
+    (["high", "high", "moderate"], "confident"),
+    (["moderate", "moderate", "low"], "probably"),
+    (["low", "low", "very low"], "may be substantially different"),
+    (["very low", "very low", "low"], "very uncertain"),
+])
+def test_certainty_wording_follows_the_typical_rating(levels, words):
+    rows = pd.DataFrame({"certainty": levels})
+    assert words in briefing.certainty_sentence(rows)
+
+
+def test_filters_are_described_in_words():
+    f = ev.Filters(populations=("treatment-resistant depression",), years=(2010, 2020))
+    assert briefing.describe_filters(f) == "population: treatment-resistant depression; published 2010–2020"
+    assert briefing.describe_filters(ev.Filters()) == "All figures (no filters)"
