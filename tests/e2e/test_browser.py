@@ -16,6 +16,8 @@ PAGES = [
     ("Non_response", "Response and non-response", 4),
     ("Side_effects", "Side effects", 2),
     ("Evidence_explorer", "Evidence explorer and sources", 0),
+    ("Claim_checker", "Claim checker", 0),
+    ("Briefing", "Briefing", 0),
 ]
 
 
@@ -34,7 +36,7 @@ def test_page_renders_all_charts_without_errors(server, make_page, page_errors, 
     if n_charts:
         expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     else:
-        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+        expect(page.get_by_test_id("stMainBlockContainer").get_by_text(re.compile("figures|claim", re.I)).first).to_be_visible()
     expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(n_charts)
     if n_charts:
         # Every chart has drawn its data marks, not just an empty frame.
@@ -87,3 +89,65 @@ def test_chart_hover_names_study_n_time_definition_and_certainty(server, make_pa
     text = hover.text_content()
     assert re.search(r"n = (\d+|not reported)", text)
     assert "Certainty:" in text
+
+
+def test_copied_link_restores_the_same_filters_in_a_fresh_browser(server, make_page, page_errors):
+    page = make_page()
+    page.goto(f"{server}/Side_effects")
+    wait_idle(page)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Treatment groups", exact=True).locator("xpath=ancestor::*[@data-testid='stMultiSelect'][1]").locator("input").click()
+    page.get_by_role("option", name="Esketamine").click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(r"groups=Esketamine"))
+    sidebar.get_by_text("Share or cite this view").click()
+    link = sidebar.get_by_test_id("stCode").first.inner_text().strip()
+    assert "groups=Esketamine" in link and "/Side_effects" in link
+
+    fresh = make_page()  # a new browser context: no cookies, no session
+    fresh.goto(link)
+    wait_idle(fresh)
+    expect(fresh.get_by_role("heading", name="Side effects", level=1)).to_be_visible()
+    chosen = fresh.get_by_test_id("stSidebar").locator("[data-testid='stMultiSelect']").nth(1)
+    expect(chosen).to_contain_text("Esketamine")
+    assert not page_errors, page_errors
+
+
+def test_presenter_mode_steps_through_the_sequence_with_the_sidebar_hidden(server, make_page, page_errors):
+    page = make_page(1366, 768)
+    page.goto(f"{server}/Presenter")
+    wait_idle(page)
+    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+    expect(page.get_by_role("heading", name=re.compile(r"^1.9 "))).to_be_visible()
+    page.get_by_role("button", name="Reveal").click()
+    expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^2.9 "))).to_be_visible()
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"step=2"))
+    assert not page_errors, page_errors
+
+
+def test_downloaded_briefing_opens_offline_with_its_charts(server, make_page, browser, tmp_path, page_errors):
+    page = make_page()
+    page.goto(f"{server}/Briefing")
+    wait_idle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Download briefing")).click()
+    path = tmp_path / "briefing.html"
+    download.value.save_as(path)
+    offline = browser.new_context(offline=True)
+    try:
+        doc = offline.new_page()
+        failed = []
+        doc.on("requestfailed", lambda r: failed.append(r.url))
+        doc.on("pageerror", lambda e: failed.append(str(e)))
+        doc.goto(path.as_uri())
+        expect(doc.locator(".js-plotly-plot .main-svg").first).to_be_visible()
+        assert doc.locator(".js-plotly-plot").count() >= 6
+        expect(doc.get_by_role("heading", name="Sources")).to_be_visible()
+        assert not failed, failed
+    finally:
+        offline.close()
+    assert not page_errors, page_errors
