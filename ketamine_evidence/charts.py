@@ -261,3 +261,26 @@ def for_projector(fig: go.Figure, height: int = 540) -> go.Figure:
     fig.update_layout(font={"size": 19}, title={"font": {"size": 24}}, height=height, hoverlabel={"font": {"size": 18}})
     fig.update_annotations(font={"size": 17})
     return fig
+
+
+def icon_array(percent: float, filled_label: str, other_label: str, colour: str) -> go.Figure:
+    """Return a 10x10 grid of people: round(percent) filled (shape and colour), the rest open.
+
+    'Out of 100 people like those in the study': the percentage is rounded to whole people, openly.
+    """
+    k = int(round(percent))
+    xs = [i % 10 for i in range(100)]
+    ys = [9 - i // 10 for i in range(100)]
+    fig = go.Figure([
+        go.Scatter(x=xs[:k], y=ys[:k], mode="markers", name=f"{k} {filled_label}",
+                   marker={"symbol": "circle", "size": 22, "color": colour, "line": {"width": 1, "color": "#FFFFFF"}},
+                   hoverinfo="skip"),
+        go.Scatter(x=xs[k:], y=ys[k:], mode="markers", name=f"{100 - k} {other_label}",
+                   marker={"symbol": "circle-open", "size": 20, "color": "#6E6E6E", "line": {"width": 2}},
+                   hoverinfo="skip"),
+    ])
+    fig.update_xaxes(visible=False, range=[-0.7, 9.7])
+    fig.update_yaxes(visible=False, range=[-0.7, 9.7], scaleanchor="x")
+    fig = _style(fig, f"Out of 100 people like those in the study, about {k} {filled_label}", height=430)
+    fig.update_layout(legend_title_text="")
+    return fig

@@ -22,6 +22,7 @@ import streamlit as st
 from . import evidence as ev
 from . import vocab
 from .data import DATA_DIR, Dataset, DataValidationError, load_dataset
+from .glossary import define
 from .safe import spreadsheet_safe
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ PAGES = (
     ("pages/6_Claim_checker.py", "Claim checker", ":material/fact_check:"),
     ("pages/7_Presenter.py", "Presenter mode", ":material/co_present:"),
     ("pages/8_Briefing.py", "Briefing", ":material/summarize:"),
+    ("pages/9_Glossary.py", "Glossary", ":material/menu_book:"),
 )
 
 DISCLAIMER = (
@@ -45,15 +47,25 @@ DISCLAIMER = (
 )
 
 FILTER_WIDGETS = (
-    # (Filters attribute, label, help)
-    ("populations", "Population", "Treatment-resistant depression means at least two antidepressants have failed (definitions vary by study)."),
-    ("groups", "Treatment groups", "Ketamine (IV racemic, intranasal esketamine), antidepressant classes, placebo and comparators."),
-    ("drugs", "Named treatments", "Treatments as each source names them."),
-    ("designs", "Study design", None),
-    ("certainty", "Certainty", "How much confidence the figure deserves: high, moderate, low, very low (GRADE-style)."),
+    # (Filters attribute, label, glossary term for the help text)
+    ("populations", "Population", "Treatment-resistant depression"),
+    ("groups", "Treatment groups", "Esketamine"),
+    ("drugs", "Named treatments", None),
+    ("designs", "Study design", "RCT"),
+    ("certainty", "Certainty", "Certainty"),
     ("routes", "Route", None),
-    ("regimens", "Monotherapy or add-on", None),
+    ("regimens", "Monotherapy or add-on", "Add-on"),
 )
+
+
+def plain_mode() -> bool:
+    """Return True when the reader chose plain language (everyday words, natural frequencies)."""
+    return bool(st.session_state.get("filters_plain", False))
+
+
+def term_help(term: str | None) -> str | None:
+    """Return the glossary definition of a term, in the reader's chosen register, for a widget's help."""
+    return define(term, plain_mode()) or None if term else None
 
 
 @dataclass(frozen=True)
@@ -137,7 +149,7 @@ def _year_slider(years: pd.Series) -> tuple[int, int] | None:
 
 def _reset_filters() -> None:
     for key in list(st.session_state.keys()):
-        if key.startswith(("filters_", "sidebar_")):
+        if key.startswith(("filters_", "sidebar_")) and not key.endswith("_plain"):
             del st.session_state[key]
     st.query_params.clear()
 
@@ -154,6 +166,8 @@ def _load_url_once(opts: dict[str, list], years: pd.Series) -> None:
         wanted = [v for v in st.query_params.get_all(attr) if v in opts[attr]]
         if wanted:
             st.session_state[f"filters_{attr}"] = wanted
+    if st.query_params.get("plain") == "1":
+        st.session_state["filters_plain"] = True
     step = st.query_params.get("step", "")
     if step.isdigit():
         st.session_state["presenter_step"] = int(step) - 1  # clamped to the sequence by the presenter page
@@ -188,12 +202,15 @@ def sidebar(all_rows: pd.DataFrame, meta: dict) -> ev.Filters:
         st.subheader("Filters")
         st.caption("Kept as you move between pages. Empty means all.")
         opts = ev.filter_options(all_rows)
-        chosen = {attr: _persisted_multiselect(attr, label, opts[attr], help_text)
-                  for attr, label, help_text in FILTER_WIDGETS}
+        _restore("filters_plain", "sidebar_plain", False, bool)
+        st.toggle("Plain language", key="sidebar_plain", on_change=_copy_state, args=("sidebar_plain", "filters_plain"),
+                  help="Everyday words and 'out of 100 people' pictures instead of ratios and scales.")
+        chosen = {attr: _persisted_multiselect(attr, label, opts[attr], term_help(term))
+                  for attr, label, term in FILTER_WIDGETS}
         years = _year_slider(all_rows["year"])
         st.button("Clear all filters", on_click=_reset_filters, key="sidebar_reset")
         filters = ev.Filters(years=years, **chosen)
-        params = filters_to_params(filters)
+        params = filters_to_params(filters, {"plain": "1"} if plain_mode() else None)
         st.query_params.from_dict(params)
         with st.expander("Share or cite this view"):
             link = share_link(params)
@@ -255,9 +272,13 @@ TABLE_COLUMNS = [
 ]
 
 
+PLAIN_COLUMNS = ["study", "treatment_group", "population", "outcome_label", "time_reported", "value", "unit", "n",
+                 "certainty", "caveats", "link"]
+
+
 def table(rows: pd.DataFrame, key: str, columns: list[str] | None = None) -> None:
     """Show rows as a read-only table with sources linked (text is never rendered as HTML)."""
-    cols = [c for c in (columns or TABLE_COLUMNS) if c in rows.columns]
+    cols = [c for c in (columns or (PLAIN_COLUMNS if plain_mode() else TABLE_COLUMNS)) if c in rows.columns]
     st.dataframe(
         rows[cols], hide_index=True, key=key,
         column_config={
@@ -286,10 +307,16 @@ def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list
         table(rows, key=f"{key}_table")
 
 
-def show_view(view, ctx: Context, key: str | None = None, heading: bool = True) -> None:
-    """Draw a View: its heading, then its key message, warnings, chart and table, or a sentence if it is empty."""
+def show_view(view, ctx: Context, key: str | None = None, heading: bool = True, expert: bool = False) -> None:
+    """Draw a View: its heading, then its key message, warnings, chart and table, or a sentence if it is empty.
+
+    An `expert` view (ratios, effect sizes) is replaced in plain-language mode by a line saying where to find it.
+    """
     if heading:
         st.subheader(view.heading)
+    if expert and plain_mode():
+        st.caption("Ratios and effect sizes are shown when 'Plain language' is switched off in the sidebar.")
+        return
     if view.empty:
         empty(view.empty_what, ctx)
         return
@@ -300,6 +327,24 @@ def show_view(view, ctx: Context, key: str | None = None, heading: bool = True) 
 def plotly(fig: go.Figure, alt: str, key: str) -> None:
     """Draw a Plotly figure with its alt text, keeping our own colour-blind-safe styling (no Streamlit theme)."""
     st.plotly_chart(fig, alt=alt, key=key, theme=None, config={"displaylogo": False, "responsive": True})
+
+
+def natural_frequency(rows: pd.DataFrame, key: str, filled: str, other: str) -> None:
+    """In plain-language mode, let the reader pick one percentage and see it as 'out of 100 people'."""
+    if not plain_mode() or rows.empty:
+        return
+    with st.container(border=True):
+        st.markdown("**Out of 100 people**")
+        labels = (rows["study"] + " · " + rows["treatment_group"] + " · " + rows["outcome_label"]).tolist()
+        pick = st.selectbox("Figure to picture", range(len(rows)), format_func=lambda i: labels[i], key=key)
+        r = rows.iloc[pick]
+        from .charts import COLOURS, icon_array
+
+        fig = icon_array(float(r["value"]), filled, other, COLOURS[r["treatment_group"]])
+        plotly(fig, f"Picture of 100 people: {round(float(r['value']))} {filled}, from {r['study']} "
+                    f"({r['treatment_group']}, {r['population']}).", key=f"{key}_chart")
+        st.caption(f"{r['value']:g}% rounded to whole people. {r['population'].capitalize()}; "
+                   f"{r['certainty']} certainty. Source: {r['study']}.")
 
 
 def key_message(text: str) -> None:

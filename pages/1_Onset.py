@@ -11,10 +11,10 @@ def body(ctx: ui.Context) -> None:
     units = list(dict.fromkeys(ev.onset_effect_sizes(ctx.rows)["unit"]))
     st.subheader("Difference from the comparator over time")
     unit = None
-    if units:
+    if units and not ui.plain_mode():
         unit = st.radio("Effect measure", units, horizontal=True, key="onset_effect_unit",
                         help="Each measure is plotted on its own; they are not converted into one another.")
-    ui.show_view(views.onset_effects(ctx.rows, unit), ctx, heading=False)
+    ui.show_view(views.onset_effects(ctx.rows, unit), ctx, heading=False, expert=True)
 
     ui.show_view(views.onset_time_to_response(ctx.rows), ctx)
     shares = ctx.rows[(ctx.rows["outcome"] == "time_to_response") & (ctx.rows["unit"] == "%")]

@@ -17,6 +17,7 @@ PAGES = {
     "pages/6_Claim_checker.py": "Claim checker",
     "pages/7_Presenter.py": "Presenter mode",
     "pages/8_Briefing.py": "Briefing",
+    "pages/9_Glossary.py": "Glossary",
 }
 
 

@@ -22,7 +22,7 @@ def test_disclaimer_appears_exactly_once(path):
     assert len(notices) == 1
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if "Evidence_explorer" not in p and "Claim" not in p and "Presenter" not in p and "Briefing" not in p])
+@pytest.mark.parametrize("path", [p for p in PAGES if "Evidence_explorer" not in p and "Claim" not in p and "Presenter" not in p and "Briefing" not in p and "Glossary" not in p])
 def test_every_chart_has_alt_text_and_a_table_of_its_rows(path):
     at = open_page(path)
     assert charts(at), "page draws no chart"
@@ -36,7 +36,7 @@ def test_sidebar_links_name_every_page_in_order():
     at = open_page("app.py")
     labels = [p.proto.label for p in at.sidebar.get("page_link")]
     assert labels == ["Overview", "Onset speed", "Durability", "Response and non-response", "Side effects",
-                      "Evidence explorer and sources", "Claim checker", "Presenter mode", "Briefing"]
+                      "Evidence explorer and sources", "Claim checker", "Presenter mode", "Briefing", "Glossary"]
 
 
 def test_onset_page_shows_ketamine_and_traditional_side_by_side_on_a_log_time_axis():
@@ -101,7 +101,7 @@ def test_onset_effect_measure_choice_redraws_with_that_measure():
     assert spec["layout"]["yaxis"]["type"] == "log"
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if p != "app.py" and "Evidence_explorer" not in p and "Claim" not in p and "Presenter" not in p and "Briefing" not in p])
+@pytest.mark.parametrize("path", [p for p in PAGES if p != "app.py" and "Evidence_explorer" not in p and "Claim" not in p and "Presenter" not in p and "Briefing" not in p and "Glossary" not in p])
 def test_every_chart_comes_with_a_computed_key_message(path):
     at = open_page(path)
     assert len(at.success) >= len(charts(at))
@@ -164,3 +164,25 @@ def test_briefing_page_offers_html_and_csv_downloads():
     assert not at.exception
     buttons = [b.proto.label for b in at.get("download_button")]
     assert any("HTML" in b for b in buttons) and any("CSV" in b for b in buttons)
+
+
+def test_plain_language_pictures_a_figure_as_100_people_and_uses_plain_help():
+    at = open_page("pages/3_Non_response.py")
+    n_charts = len(charts(at))
+    expert_help = at.sidebar.multiselect(key="sidebar_certainty").help
+    at.sidebar.toggle(key="sidebar_plain").set_value(True).run()
+    assert not at.exception
+    specs = [chart_spec(c) for c in charts(at)]
+    icon = [s for s in specs if s["layout"]["title"]["text"].startswith("Out of 100 people")]
+    assert len(icon) == 2  # one per tab: response and remission
+    assert not any(s["layout"].get("xaxis", {}).get("type") == "log" for s in specs)  # ratios are for experts
+    assert len(charts(at)) == n_charts - 1 + len(icon)
+    assert at.sidebar.multiselect(key="sidebar_certainty").help != expert_help
+    assert at.query_params["plain"] in ("1", ["1"])
+
+
+def test_glossary_finds_a_term():
+    at = open_page("pages/9_Glossary.py")
+    at.text_input(key="glossary_query").input("remission").run()
+    assert not at.exception
+    assert "Remission" in at.dataframe[0].value["term"].tolist()
