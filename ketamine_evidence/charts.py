@@ -284,3 +284,42 @@ def icon_array(percent: float, filled_label: str, other_label: str, colour: str)
     fig = _style(fig, f"Out of 100 people like those in the study, about {k} {filled_label}", height=430)
     fig.update_layout(legend_title_text="")
     return fig
+
+
+def benefit_burden_chart(bb: pd.DataFrame) -> go.Figure:
+    """Return one point per treatment group: median response (x) against median side-effect incidence (y), range bars."""
+    fig = go.Figure()
+    for r in bb.itertuples():
+        fig.add_trace(go.Scatter(
+            x=[r.response_median], y=[r.burden_median], mode="markers+text", name=r.treatment_group,
+            text=[r.treatment_group], textposition="top center",
+            marker={"symbol": SYMBOLS[r.treatment_group], "size": 16, "color": COLOURS[r.treatment_group]},
+            error_x={"type": "data", "symmetric": False, "array": [r.response_max - r.response_median],
+                     "arrayminus": [r.response_median - r.response_min], "color": COLOURS[r.treatment_group]},
+            error_y={"type": "data", "symmetric": False, "array": [r.burden_max - r.burden_median],
+                     "arrayminus": [r.burden_median - r.burden_min], "color": COLOURS[r.treatment_group]},
+            hovertemplate=(f"<b>{_escape(r.treatment_group)}</b><br>Response: median %{{x:g}}% "
+                           f"(range {r.response_min:g}–{r.response_max:g}, {r.response_figures} figures)<br>"
+                           f"Side-effect incidence: median %{{y:g}}% (range {r.burden_min:g}–{r.burden_max:g}, "
+                           f"{r.burden_figures} figures)<extra></extra>"),
+        ))
+    fig.update_xaxes(title_text="Response: median of reported rates (%)", rangemode="tozero")
+    fig.update_yaxes(title_text="Side effects: median incidence of reported effects (%)", rangemode="tozero")
+    return _style(fig, "Benefit against burden (medians of study figures; bars show the range)", height=520)
+
+
+def weighted_burden_chart(wb: pd.DataFrame) -> go.Figure:
+    """Return horizontal bars of weighted side-effect burden per group, lowest first, colour plus pattern by family."""
+    fig = go.Figure(go.Bar(
+        x=wb["weighted_burden"], y=wb["treatment_group"], orientation="h",
+        marker={"color": [COLOURS[g] for g in wb["treatment_group"]],
+                "pattern": {"shape": [FAMILY_PATTERNS[f] for f in wb["family"]]}},
+        text=[f"{v:.1f}  ({k} of {n} categories)" for v, k, n in
+              zip(wb["weighted_burden"], wb["categories_with_data"], wb["categories_weighted"])],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: weighted burden %{x:.1f}<extra></extra>",
+    ))
+    fig.update_yaxes(categoryorder="array", categoryarray=list(wb["treatment_group"])[::-1], title_text=None)
+    fig.update_xaxes(title_text="Weighted mean incidence of the chosen side effects (%)", rangemode="tozero")
+    return _style(fig, "Side-effect burden weighted by what matters to you (lower is lighter)",
+                  height=max(300, 120 + 45 * len(wb)))

@@ -38,6 +38,7 @@ PAGES = (
     ("pages/6_Claim_checker.py", "Claim checker", ":material/fact_check:"),
     ("pages/7_Presenter.py", "Presenter mode", ":material/co_present:"),
     ("pages/8_Briefing.py", "Briefing", ":material/summarize:"),
+    ("pages/10_Compare.py", "Compare", ":material/balance:"),
     ("pages/9_Glossary.py", "Glossary", ":material/menu_book:"),
 )
 

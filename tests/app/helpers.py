@@ -18,6 +18,7 @@ PAGES = {
     "pages/7_Presenter.py": "Presenter mode",
     "pages/8_Briefing.py": "Briefing",
     "pages/9_Glossary.py": "Glossary",
+    "pages/10_Compare.py": "Compare",
 }
 
 

@@ -36,7 +36,7 @@ def test_sidebar_links_name_every_page_in_order():
     at = open_page("app.py")
     labels = [p.proto.label for p in at.sidebar.get("page_link")]
     assert labels == ["Overview", "Onset speed", "Durability", "Response and non-response", "Side effects",
-                      "Evidence explorer and sources", "Claim checker", "Presenter mode", "Briefing", "Glossary"]
+                      "Evidence explorer and sources", "Claim checker", "Presenter mode", "Briefing", "Compare", "Glossary"]
 
 
 def test_onset_page_shows_ketamine_and_traditional_side_by_side_on_a_log_time_axis():
@@ -186,3 +186,15 @@ def test_glossary_finds_a_term():
     at.text_input(key="glossary_query").input("remission").run()
     assert not at.exception
     assert "Remission" in at.dataframe[0].value["term"].tolist()
+
+
+def test_compare_page_reorders_groups_when_weights_change():
+    at = open_page("pages/10_Compare.py")
+    assert not at.exception
+    first = at.success[-1].value
+    for i in range(len(at.slider)):
+        if at.slider[i].key and at.slider[i].key.startswith("compare_weight_"):
+            at.slider[i].set_value(0)
+    at.slider(key="compare_weight_0").set_value(3).run()  # dissociation only
+    assert not at.exception
+    assert at.success[-1].value != first

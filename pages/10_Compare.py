@@ -1,0 +1,47 @@
+"""Compare: benefit against burden, and a side-effect burden weighted by what matters to the reader."""
+
+import streamlit as st
+
+from ketamine_evidence import charts, compare, ui
+
+
+def body(ctx: ui.Context) -> None:
+    st.subheader("Benefit against burden")
+    bb = compare.benefit_burden(ctx.rows)
+    if bb.empty:
+        ui.empty("treatment groups with both response and side-effect figures", ctx)
+    else:
+        st.caption("One point per treatment group: the median of the response rates and of the side-effect "
+                   "incidences reported for it, with bars spanning the lowest to highest figure. These describe "
+                   "very different studies and populations; they are not pooled estimates.")
+        fig = charts.benefit_burden_chart(bb)
+        ui.key_message(compare.benefit_burden_message(bb))
+        behind = compare.benefit_burden_rows(ctx.rows)
+        ui.chart(fig, charts.alt_text("Benefit against burden", behind, "One point per treatment group: median reported "
+                                      "response rate against median reported side-effect incidence, with ranges."),
+                 behind, key="compare_bb", warnings=["different populations, designs and outcome definitions in every group"])
+
+    st.subheader("Which side effects matter most to you?")
+    st.caption("Give each kind of side effect a weight from 0 (ignore) to 3 (matters most). For each treatment group "
+               "the score is the weighted mean of the median incidences of the kinds it has figures for: "
+               "score = Σ(weight × median) ÷ Σ(weight). Kinds with no figure for a group are missing, not zero; the "
+               "bar says how many kinds had data.")
+    cols = st.columns(2)
+    weights = {cat: cols[i % 2].slider(cat, 0, 3, 1, key=f"compare_weight_{i}")
+               for i, cat in enumerate(compare.EFFECT_CATEGORIES)}
+    wb = compare.weighted_burden(ctx.rows, weights)
+    if wb.empty:
+        ui.empty("side-effect figures in the weighted kinds", ctx)
+        return
+    ui.key_message(compare.weighted_message(wb))
+    fig = charts.weighted_burden_chart(wb)
+    behind = compare.weighted_rows(ctx.rows, weights)
+    ui.chart(fig, charts.alt_text("Weighted side-effect burden", behind, f"Bars rank {len(wb)} treatment groups, "
+                                  "lightest first."), behind, key="compare_weighted")
+    with st.expander("Scores, kinds with data, and kinds missing"):
+        st.dataframe(wb, hide_index=True, key="compare_weighted_table")
+    with st.expander("Median incidence by kind of side effect and group"):
+        st.dataframe(compare.category_medians(ctx.rows), hide_index=True, key="compare_medians_table")
+
+
+ui.run_page("Compare", "Benefit against burden, and side effects weighted by what matters to you.", body)
