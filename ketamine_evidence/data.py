@@ -265,9 +265,11 @@ def _read_table(path: Path, columns: tuple[str, ...]) -> tuple[pd.DataFrame, lis
     return parse_table(raw, name, columns)
 
 
-def parse_table(raw: bytes, name: str, columns: tuple[str, ...]) -> tuple[pd.DataFrame, list[Problem]]:
-    """Turn CSV bytes into a typed frame plus the problems met on the way (never raises)."""
+def parse_table(raw: bytes, name: str, columns: tuple[str, ...], sep: str = ",") -> tuple[pd.DataFrame, list[Problem]]:
+    """Turn CSV bytes (UTF-8, with or without BOM) into a typed frame plus the problems met on the way (never raises)."""
     problems: list[Problem] = []
+    if b"\x00" in raw:
+        return pd.DataFrame(columns=columns), [Problem(name, None, None, None, None, "the file is not text (it contains NUL bytes)")]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -275,7 +277,7 @@ def parse_table(raw: bytes, name: str, columns: tuple[str, ...]) -> tuple[pd.Dat
     if not text.strip():
         return pd.DataFrame(columns=columns), [Problem(name, None, None, None, None, "the file is empty")]
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, quoting=csv.QUOTE_MINIMAL, sep=sep)
     except (pd.errors.ParserError, csv.Error) as exc:
         return pd.DataFrame(columns=columns), [Problem(name, None, None, None, None, f"the file is not a well-formed CSV ({exc})")]
     df.columns = [str(c).strip() for c in df.columns]
@@ -315,7 +317,6 @@ def _validate(df: pd.DataFrame, model: type[pa.DataFrameModel], name: str) -> li
 
 def _problems_from_failures(fc: pd.DataFrame, df: pd.DataFrame, name: str) -> list[Problem]:
     problems: list[Problem] = []
-    ids = df.iloc[:, 0] if len(df.columns) else pd.Series(dtype=object)
     id_col = df.columns[0] if len(df.columns) else None
     seen: set[tuple] = set()
     for rec in fc.to_dict("records"):
@@ -329,7 +330,7 @@ def _problems_from_failures(fc: pd.DataFrame, df: pd.DataFrame, name: str) -> li
         if check.startswith("dtype("):
             continue  # typing problems were already reported by parse_table
         line = int(idx) + 2 if idx is not None and not pd.isna(idx) else None
-        row_id = _s(ids.iloc[int(idx)]) if line is not None and id_col else None
+        row_id = _s(df.at[int(idx), id_col]) if line is not None and id_col and int(idx) in df.index else None
         if check in ROW_RULES:
             col, msg = ROW_RULES[check]
             key = (check, line)
@@ -383,6 +384,10 @@ def validate_tables(evidence: pd.DataFrame, ev_problems: list[Problem], sources:
     if len(sources.columns):
         problems += _validate(sources, SourceModel, sources_name)
     problems += check_foreign_keys(evidence, sources, evidence_name)
+    # A cell that could not be read as a number is reported once, not again as "empty".
+    typed = {(p.file, p.line, p.column) for p in ev_problems + src_problems}
+    problems = [p for p in problems
+                if not (p.message == "is empty but required" and (p.file, p.line, p.column) in typed)]
     if problems:
         raise DataValidationError(problems)
     evidence = evidence.assign(family=evidence["treatment_group"].map(vocab.family_of))
