@@ -40,6 +40,7 @@ PAGES = (
     ("pages/8_Briefing.py", "Briefing", ":material/summarize:"),
     ("pages/10_Compare.py", "Compare", ":material/balance:"),
     ("pages/9_Glossary.py", "Glossary", ":material/menu_book:"),
+    ("pages/11_Your_data.py", "Use your own data", ":material/upload_file:"),
 )
 
 DISCLAIMER = (
@@ -150,7 +151,7 @@ def _year_slider(years: pd.Series) -> tuple[int, int] | None:
 
 def _reset_filters() -> None:
     for key in list(st.session_state.keys()):
-        if key.startswith(("filters_", "sidebar_")) and not key.endswith("_plain"):
+        if key.startswith(("filters_", "sidebar_")) and not key.endswith(("_plain", "_data")):
             del st.session_state[key]
     st.query_params.clear()
 
@@ -193,6 +194,29 @@ def share_link(params: dict) -> str:
     return base + ("?" + urlencode(params, doseq=True) if params else "")
 
 
+@st.cache_resource(max_entries=16)
+def upload_slot(digest: str) -> dict:
+    """Return the shared holder for one upload, keyed by its bytes' hash (at most 16 kept, oldest dropped)."""
+    return {}
+
+
+def current_upload():
+    """Return the upload the reader chose to view (an UploadResult with data), or None for the curated data."""
+    digest = st.session_state.get("upload_digest")
+    if not digest or st.session_state.get("filters_data") != DATA_CHOICES[1]:
+        return None
+    result = upload_slot(digest).get("result")
+    if result is None or result.dataset is None:
+        st.session_state["filters_data"] = DATA_CHOICES[0]
+        st.warning("Your upload is no longer held by the server; showing the curated data. Upload it again to "
+                   "view it.", icon=":material/history:")
+        return None
+    return result
+
+
+DATA_CHOICES = ("Curated dataset", "Your upload")
+
+
 def sidebar(all_rows: pd.DataFrame, meta: dict) -> ev.Filters:
     """Draw the page links and shared filters; return the filters chosen."""
     _load_url_once(ev.filter_options(all_rows), all_rows["year"])
@@ -200,6 +224,11 @@ def sidebar(all_rows: pd.DataFrame, meta: dict) -> ev.Filters:
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)
         st.divider()
+        if st.session_state.get("upload_digest"):
+            _restore("filters_data", "sidebar_data", DATA_CHOICES[0], lambda v: v if v in DATA_CHOICES else DATA_CHOICES[0])
+            st.radio("Data shown", DATA_CHOICES, key="sidebar_data", on_change=_copy_state,
+                     args=("sidebar_data", "filters_data"),
+                     help="Your upload is never mixed with the curated data: every page shows one or the other.")
         st.subheader("Filters")
         st.caption("Kept as you move between pages. Empty means all.")
         opts = ev.filter_options(all_rows)
@@ -241,8 +270,15 @@ def page_frame(title: str, question: str, compact: bool = False) -> Context | No
                  f"{len(err.problems)} problem(s) were found; each is listed below.")
         st.dataframe(err.as_frame(), hide_index=True)
         return None
+    uploaded = current_upload()
+    if uploaded is not None:
+        dataset = uploaded.dataset
+        meta = {"version": f"your upload ({st.session_state.get('upload_name', 'file')})", "created": ""}
     all_rows = ev.with_sources(dataset.evidence, dataset.sources)
     filters = sidebar(all_rows, meta)
+    if uploaded is not None:
+        st.warning(f"You are looking at YOUR UPLOADED DATA ({len(dataset.evidence)} rows), not the curated dataset. "
+                   "Switch back under 'Data shown' in the sidebar.", icon=":material/upload_file:")
     if compact:
         st.caption(f"{title} · {DISCLAIMER}")
     else:

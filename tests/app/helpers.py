@@ -19,6 +19,7 @@ PAGES = {
     "pages/8_Briefing.py": "Briefing",
     "pages/9_Glossary.py": "Glossary",
     "pages/10_Compare.py": "Compare",
+    "pages/11_Your_data.py": "Use your own data",
 }
 
 

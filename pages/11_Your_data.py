@@ -1,0 +1,55 @@
+"""Use your own data: upload an extract in the dataset's schema, see every problem at once, and view it on every page."""
+
+import streamlit as st
+
+from ketamine_evidence import ui, upload
+from ketamine_evidence.data import load_dataset
+from ketamine_evidence.safe import spreadsheet_safe
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _check(evidence_raw: bytes, sources_raw: bytes | None) -> upload.UploadResult:
+    # Keyed by the files' bytes, so the same file is checked once whoever uploads it.
+    return upload.check_upload(evidence_raw, sources_raw, load_dataset().sources)
+
+
+def body(ctx: ui.Context) -> None:
+    st.subheader("1. Start from the template")
+    st.caption("The template has every column of the curated dataset and two real, cited rows as examples. "
+               f"Limits: {upload.MAX_BYTES // (1024 * 1024)} MB and {upload.MAX_ROWS:,} rows per file; UTF-8 "
+               "(with or without BOM), commas or semicolons.")
+    curated = load_dataset()
+    st.download_button("Download the template (CSV)", upload.template_csv(curated.evidence).encode("utf-8-sig"),
+                       "evidence_template.csv", "text/csv", key="upload_template")
+
+    st.subheader("2. Upload your extract")
+    ev_file = st.file_uploader("Evidence CSV", type=["csv", "txt"], key="upload_evidence")
+    src_file = st.file_uploader("Sources CSV (optional: otherwise every source_id must be a curated source)",
+                                type=["csv", "txt"], key="upload_sources")
+    if ev_file is None:
+        st.info("Nothing uploaded yet. The dashboard keeps showing the curated data.", icon=":material/info:")
+        return
+    with st.spinner("Checking your file…"):
+        result = _check(ev_file.getvalue(), src_file.getvalue() if src_file else None)
+    ui.upload_slot(result.digest)["result"] = result
+
+    st.subheader("3. Result")
+    if result.file_rejected:
+        st.error(f"The file was not accepted: {result.uploaded} rows read, none kept. The problems are listed "
+                 "below. The dashboard keeps showing the data it had.")
+    else:
+        st.text(f"{result.uploaded} rows uploaded: {result.kept} kept and shown, {result.rejected} rejected.")
+    if not result.report.empty:
+        st.dataframe(result.report, hide_index=True, key="upload_report")
+        st.download_button("Download this report (CSV)", spreadsheet_safe(result.report).to_csv(index=False).encode("utf-8-sig"),
+                           "upload_report.csv", "text/csv", key="upload_report_download")
+    if result.dataset is not None:
+        if st.session_state.get("upload_digest") != result.digest:
+            st.session_state["upload_digest"] = result.digest
+            st.session_state["upload_name"] = ev_file.name
+            st.rerun()  # so the sidebar offers the new data at once
+        st.success("Your rows are ready. Choose 'Your upload' under 'Data shown' in the sidebar to view them on "
+                   "every page; they are never mixed with the curated data.", icon=":material/check_circle:")
+
+
+ui.run_page("Use your own data", "Upload an extract of studies for a class exercise.", body)
