@@ -250,8 +250,8 @@ def sidebar(all_rows: pd.DataFrame, meta: dict) -> ev.Filters:
             st.code(f"Ketamine vs traditional antidepressants evidence dashboard, data version {meta.get('version', '?')}. "
                     f"View: {link}. Accessed {dt.date.today().isoformat()}.", language=None, wrap_lines=True)
         st.divider()
-        st.caption(f"Data version {meta.get('version', '?')} · {meta.get('created', '')[:10]} · "
-                   f"{len(all_rows)} figures from {all_rows['source_id'].nunique()} sources")
+        st.caption(md_escape(f"Data version {meta.get('version', '?')} · {meta.get('created', '')[:10]} · "
+                             f"{len(all_rows)} figures from {all_rows['source_id'].nunique()} sources"))
     return filters
 
 
@@ -380,8 +380,8 @@ def natural_frequency(rows: pd.DataFrame, key: str, filled: str, other: str) -> 
         fig = icon_array(float(r["value"]), filled, other, COLOURS[r["treatment_group"]])
         plotly(fig, f"Picture of 100 people: {round(float(r['value']))} {filled}, from {r['study']} "
                     f"({r['treatment_group']}, {r['population']}).", key=f"{key}_chart")
-        st.caption(f"{r['value']:g}% rounded to whole people. {r['population'].capitalize()}; "
-                   f"{r['certainty']} certainty. Source: {r['study']}.")
+        st.caption(md_escape(f"{r['value']:g}% rounded to whole people. {r['population'].capitalize()}; "
+                             f"{r['certainty']} certainty. Source: {r['study']}."))
 
 
 def key_message(text: str) -> None:

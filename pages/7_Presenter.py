@@ -38,7 +38,7 @@ def body(ctx: ui.Context) -> None:
     step = min(max(int(st.session_state.get("presenter_step", 0)), 0), last)
     row = seq.iloc[step]
     st.query_params["step"] = str(step + 1)  # the link reopens this step
-    st.header(f"{step + 1}/{len(seq)} · {row['title']}")
+    st.header(f"{step + 1}/{len(seq)} · {ui.md_escape(row['title'])}")
     st.markdown(f"**Predict first:** {ui.md_escape(row['question'])}")
 
     nav = st.columns([1, 1, 1, 3])
