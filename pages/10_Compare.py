@@ -3,9 +3,30 @@
 import streamlit as st
 
 from ketamine_evidence import charts, compare, ui
+from ketamine_evidence.context import read_context
+
+
+def context_table(ctx: ui.Context) -> None:
+    st.subheader("How each treatment is given")
+    st.caption("Route, setting, how often, licence and monitoring, each statement from an official record or a "
+               "peer-reviewed source. Not yet verified here, so not shown: reports of a 2025 US approval of esketamine "
+               "without an oral antidepressant.")
+    table = read_context()
+    groups = ctx.filters.groups
+    if groups:
+        table = table[table["treatment_group"].isin(groups)]
+    if table.empty:
+        ui.empty("context statements", ctx)
+        return
+    st.dataframe(table[["treatment_group", "aspect", "statement", "source_citation", "source_id", "read_at_url"]],
+                 hide_index=True, key="compare_context",
+                 column_config={"treatment_group": "Group", "aspect": "Aspect", "statement": "Statement",
+                                "source_citation": "Source", "source_id": "Identifier",
+                                "read_at_url": st.column_config.LinkColumn("Where it was read")})
 
 
 def body(ctx: ui.Context) -> None:
+    context_table(ctx)
     st.subheader("Benefit against burden")
     bb = compare.benefit_burden(ctx.rows)
     if bb.empty:

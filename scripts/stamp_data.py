@@ -1,7 +1,7 @@
 """Write data/datapackage.json (Frictionless Data Package) from the schema in code, with the CSVs' checksums.
 
 Usage:  python scripts/stamp_data.py 1.1.0
-Then add a "## 1.1.0" entry to data/CHANGELOG.md that quotes the evidence.csv checksum printed here.
+Then add a "## 1.1.0" entry to data/CHANGELOG.md that quotes every checksum printed here.
 tests/unit/test_datapackage.py fails until both are done, so no CSV edit goes out unversioned.
 """
 
@@ -90,6 +90,32 @@ def _fields(spec: dict, order: tuple[str, ...]) -> list[dict]:
     return out
 
 
+# Curated text tables beside the evidence: versioned with it, so an edit to a claim or a teaching step is released too.
+AUX_RESOURCES = {
+    "claims": ("claims.csv", "Claims from the 2014 story, each with a verdict and the evidence rows it cites.",
+               {"claim_id": "string", "claim": "string", "from": "string", "dimension": "string", "verdict": "string",
+                "explanation": "string", "row_ids": "string"}, ["claim_id"]),
+    "context": ("context.csv", "How each treatment is given, each statement with its source.",
+                {"context_id": "string", "treatment_group": "string", "aspect": "string", "statement": "string",
+                 "source_citation": "string", "source_id_type": "string", "source_id": "string",
+                 "read_at_url": "string", "date_read": "date"}, ["context_id"]),
+    "glossary": ("glossary.csv", "Plain and expert definitions of the terms used.",
+                 {"term": "string", "plain": "string", "expert": "string"}, ["term"]),
+    "teaching_sequence": ("teaching_sequence.csv", "The steps presenter mode follows.",
+                          {"step": "integer", "title": "string", "question": "string", "view": "string",
+                           "after_reveal": "string"}, ["step"]),
+}
+
+
+def _aux(name: str) -> dict:
+    path, desc, fields, key = AUX_RESOURCES[name]
+    f = DATA / path
+    return {"name": name, "path": path, "description": desc, "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8", "hash": f"sha256:{sha256(f)}", "bytes": f.stat().st_size,
+            "schema": {"fields": [{"name": k, "type": v} for k, v in fields.items()], "primaryKey": key,
+                       "missingValues": [""]}}
+
+
 def descriptor(version: str) -> dict:
     """Return the Data Package descriptor for the CSVs as they are now."""
     ev, src = DATA / "evidence.csv", DATA / "sources.csv"
@@ -121,6 +147,7 @@ def descriptor(version: str) -> dict:
                 "schema": {"fields": _fields(SOURCE_FIELDS, SOURCE_COLUMNS), "primaryKey": ["source_id"],
                            "missingValues": [""]},
             },
+            *[_aux(name) for name in AUX_RESOURCES],
         ],
     }
 
@@ -134,7 +161,7 @@ def main(argv: list[str]) -> int:
     print(f"data/datapackage.json written for version {argv[1]}")
     for res in desc["resources"]:
         print(f"  {res['path']}: {res['hash']}")
-    print("Now add this version, with the evidence.csv checksum, to data/CHANGELOG.md.")
+    print("Now add this version, with these checksums, to data/CHANGELOG.md.")
     return 0
 
 

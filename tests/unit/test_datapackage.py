@@ -30,19 +30,26 @@ def changelog_entries() -> list[tuple[str, str]]:
     return list(zip(parts[1::2], parts[2::2]))
 
 
-@pytest.mark.parametrize("name", ["evidence", "sources"])
+RESOURCES = [r["name"] for r in DESCRIPTOR["resources"]]
+
+
+def test_every_csv_in_data_is_a_versioned_resource():
+    assert {r["path"] for r in DESCRIPTOR["resources"]} == {p.name for p in DATA_DIR.glob("*.csv")}
+
+
+@pytest.mark.parametrize("name", RESOURCES)
 def test_csv_checksum_matches_recorded_version(name):
     res = resource(name)
     assert res["hash"] == f"sha256:{sha256(DATA_DIR / res['path'])}", (
         f"{res['path']} changed without a new data version: run scripts/stamp_data.py and add a CHANGELOG entry")
 
 
-def test_newest_changelog_entry_is_the_current_version_and_quotes_both_checksums():
+def test_newest_changelog_entry_is_the_current_version_and_quotes_every_checksum():
     entries = changelog_entries()
     assert entries, "data/CHANGELOG.md has no '## X.Y.Z' entry"
     version, body = entries[0]
     assert version == DESCRIPTOR["version"]
-    for name in ("evidence", "sources"):
+    for name in RESOURCES:
         digest = resource(name)["hash"].split(":", 1)[1]
         assert digest in body, f"CHANGELOG entry {version} does not quote the {name} checksum"
 

@@ -20,3 +20,13 @@ def test_icon_array_fills_rounded_people():
     fig = charts.icon_array(26.7, "relapsed", "did not", "#D55E00")
     assert len(fig.data[0].x) == 27 and len(fig.data[1].x) == 73
     assert fig.data[0].marker.symbol != fig.data[1].marker.symbol  # not colour alone
+
+
+def test_context_statements_are_sourced_and_cover_both_families():
+    from ketamine_evidence.context import read_context
+
+    ctx = read_context()
+    assert {"IV ketamine", "Esketamine", "SSRI"} <= set(ctx["treatment_group"])
+    assert ctx["source_id"].str.len().gt(2).all()
+    off_label = ctx[(ctx["treatment_group"] == "IV ketamine") & (ctx["aspect"] == "licensed status")]
+    assert not off_label.empty and off_label["statement"].str.contains("off-label").any()
