@@ -34,3 +34,6 @@ test-e2e: $(VENV)/.installed chromium
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+bench: $(VENV)/.installed chromium
+	$(PY) bench/run.py

@@ -35,7 +35,7 @@ def body(ctx: ui.Context) -> None:
                     st.text(line)
                 st.page_link(page, label=f"Open {DIMENSION_LABELS[dim].lower()}", icon=":material/arrow_forward:")
 
-    ui.show_view(views.evidence_map(rows), ctx, key="overview_map")
+    ui.show_view(ui.view(views.evidence_map, ctx), ctx, key="overview_map")
 
 
 ui.run_page("Ketamine vs traditional antidepressants",

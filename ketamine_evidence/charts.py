@@ -51,21 +51,22 @@ HOURS_TICK_TEXT = ["1 h", "4 h", "1 d", "3 d", "1 wk", "2 wk", "4 wk", "8 wk", "
 HOVER_COLUMNS = ["study", "treatment", "n", "time_reported", "outcome_definition", "value_ci", "certainty", "population"]
 
 
-def _value_ci(row) -> str:
-    unit = row["unit"]
-    sep = "" if unit == "%" else " "
-    text = f"{row['value']:g}{sep}{unit}"
-    if pd.notna(row.get("ci_low")) and pd.notna(row.get("ci_high")):
-        level = row.get("ci_level")
-        lvl = f"{level:g}% CI " if pd.notna(level) else "CI "
-        text += f" ({lvl}{row['ci_low']:g}–{row['ci_high']:g})"
-    return text
+def value_ci_text(df: pd.DataFrame) -> pd.Series:
+    """Return 'value unit (95% CI low–high)' for every row, without looping in Python over the rows."""
+    value = df["value"].map("{:g}".format)
+    unit = df["unit"].where(df["unit"] == "%", " " + df["unit"])
+    text = value + unit
+    has_ci = df["ci_low"].notna() & df["ci_high"].notna()
+    level = df["ci_level"].map(lambda v: f"{v:g}% CI " if pd.notna(v) else "CI ")
+    ci = " (" + level + df["ci_low"].map(lambda v: f"{v:g}" if pd.notna(v) else "") + "–" + \
+        df["ci_high"].map(lambda v: f"{v:g}" if pd.notna(v) else "") + ")"
+    return text + ci.where(has_ci, "")
 
 
 def hover_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Return df with plain-text hover columns filled (value with CI, n and time as words)."""
     out = df.copy()
-    out["value_ci"] = [_value_ci(r) for _, r in out.iterrows()] if len(out) else []
+    out["value_ci"] = value_ci_text(out) if len(out) else pd.Series(dtype=object)
     pooled = out["design"].isin(["meta-analysis", "network meta-analysis"]) if "design" in out else False
     n_text = out["n"].astype("object").map(lambda v: "not reported" if pd.isna(v) else f"{int(v):,}")
     # A meta-analysis's n is everyone in the pooled studies, not the size of one arm: say so.
@@ -121,27 +122,33 @@ def _error_arrays(df: pd.DataFrame, value: str = "value", lo: str = "ci_low", hi
 def time_course_chart(df: pd.DataFrame, title: str, y_title: str) -> go.Figure:
     """Return a log-time scatter of values against hours since first dose, one trace per treatment group.
 
-    Points from the same source and arm are joined by a line (dash shows the family) so a curve reads as one study.
+    Points from the same source and arm are joined by a line (dash shows the family) so a curve reads as one study;
+    arms are separated by a gap (a None point) inside the group's single trace, which keeps the figure small.
     """
     d = hover_frame(df)
     fig = go.Figure()
     for group in _groups_in(d):
-        g = d[d["treatment_group"] == group].sort_values("time_hours")
-        fam = vocab.family_of(group)
+        g = d[d["treatment_group"] == group].sort_values(["source_id", "treatment", "outcome_label", "time_hours"])
+        arm = g.groupby(["source_id", "treatment", "outcome_label"], sort=False).ngroup()
+        # Insert one empty point before each new arm so the line does not run from one study into the next.
+        blank = {c: None for c in g.columns}
+        pieces = []
+        for _, chunk in g.groupby(arm.values, sort=False):
+            if pieces:
+                pieces.append(pd.DataFrame([blank]))
+            pieces.append(chunk)
+        g = pd.concat(pieces, ignore_index=True)
         plus, minus = _error_arrays(g)
-        first = True
-        for (_, _, _), arm in g.groupby(["source_id", "treatment", "outcome_label"], sort=False):
-            p, m = _error_arrays(arm)
-            fig.add_trace(go.Scatter(
-                x=arm["time_hours"], y=arm["value"], mode="lines+markers", name=group,
-                legendgroup=group, showlegend=first,
-                line={"color": COLOURS[group], "dash": FAMILY_DASH[fam], "width": 2},
-                marker={"symbol": SYMBOLS[group], "size": 11, "color": COLOURS[group],
-                        "line": {"width": 1, "color": "#FFFFFF"}},
-                error_y={"type": "data", "array": p, "arrayminus": m, "visible": bool(p.notna().any()), "thickness": 1.2},
-                customdata=arm[HOVER_COLUMNS].to_numpy(),
-            ))
-            first = False
+        fig.add_trace(go.Scatter(
+            x=g["time_hours"], y=g["value"], mode="lines+markers", name=group, legendgroup=group, showlegend=True,
+            connectgaps=False,
+            line={"color": COLOURS[group], "dash": FAMILY_DASH[vocab.family_of(group)], "width": 2},
+            marker={"symbol": SYMBOLS[group], "size": 11, "color": COLOURS[group],
+                    "line": {"width": 1, "color": "#FFFFFF"}},
+            error_y={"type": "data", "array": plus, "arrayminus": minus, "visible": bool(plus.notna().any()),
+                     "thickness": 1.2},
+            customdata=g[HOVER_COLUMNS].fillna("").to_numpy(),
+        ))
     fig.update_xaxes(type="log", title_text="Time since first dose (log scale)", tickvals=HOURS_TICKS,
                      ticktext=HOURS_TICK_TEXT, showgrid=True)
     fig.update_yaxes(title_text=y_title, rangemode="tozero")

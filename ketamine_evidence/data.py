@@ -13,6 +13,7 @@ import ast
 import csv
 import io
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from pandera.typing import Series
 
 from . import vocab
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# The curated data; benchmarks point KETAMINE_EVIDENCE_DATA at a grown copy (never committed).
+DATA_DIR = Path(os.environ.get("KETAMINE_EVIDENCE_DATA", Path(__file__).resolve().parent.parent / "data"))
 
 EVIDENCE_COLUMNS = (
     "row_id", "source_id", "dimension", "outcome", "outcome_label", "outcome_definition", "scale",

@@ -79,6 +79,7 @@ class Context:
     sources: pd.DataFrame
     meta: dict
     filters: ev.Filters
+    source_key: tuple = ()
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -99,6 +100,28 @@ def _cached_claims(folder: str, stamp: tuple) -> pd.DataFrame:
 def load_claims(folder: Path = DATA_DIR) -> pd.DataFrame:
     """Return the checked claims table (raises DataValidationError naming the bad cell)."""
     return _cached_claims(str(folder), _stamp(folder))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _all_rows(source_key: tuple) -> pd.DataFrame:
+    """Evidence joined to its sources, once per dataset (curated stamp or upload digest)."""
+    if source_key[0] == "upload":
+        dataset = upload_slot(source_key[1])["result"].dataset
+    else:
+        dataset, _ = _cached_dataset(source_key[1], source_key[2])
+    return ev.with_sources(dataset.evidence, dataset.sources)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _cached_view(fn_name: str, args: tuple, filters: ev.Filters, source_key: tuple):
+    from . import views
+
+    return getattr(views, fn_name)(ev.apply_filters(_all_rows(source_key), filters), *args)
+
+
+def view(fn, ctx: "Context", *args):
+    """Return views.fn(filtered rows, *args), cached by view, arguments, filters and dataset (not by DataFrame)."""
+    return _cached_view(fn.__name__, tuple(args), ctx.filters, ctx.source_key)
 
 
 def _stamp(folder: Path) -> tuple:
@@ -271,10 +294,12 @@ def page_frame(title: str, question: str, compact: bool = False) -> Context | No
         st.dataframe(err.as_frame(), hide_index=True)
         return None
     uploaded = current_upload()
+    source_key = ("curated", str(DATA_DIR), _stamp(DATA_DIR))
     if uploaded is not None:
         dataset = uploaded.dataset
         meta = {"version": f"your upload ({st.session_state.get('upload_name', 'file')})", "created": ""}
-    all_rows = ev.with_sources(dataset.evidence, dataset.sources)
+        source_key = ("upload", uploaded.digest)
+    all_rows = _all_rows(source_key)
     filters = sidebar(all_rows, meta)
     if uploaded is not None:
         st.warning(f"You are looking at YOUR UPLOADED DATA ({len(dataset.evidence)} rows), not the curated dataset. "
@@ -286,7 +311,8 @@ def page_frame(title: str, question: str, compact: bool = False) -> Context | No
         st.caption(question)
         st.info(DISCLAIMER, icon=":material/info:")
     rows = ev.apply_filters(all_rows, filters)
-    return Context(rows=rows, all_rows=all_rows, sources=dataset.sources, meta=meta, filters=filters)
+    return Context(rows=rows, all_rows=all_rows, sources=dataset.sources, meta=meta, filters=filters,
+                   source_key=source_key)
 
 
 def run_page(title: str, question: str, body, compact: bool = False) -> None:
@@ -358,6 +384,8 @@ def show_view(view, ctx: Context, key: str | None = None, heading: bool = True, 
         empty(view.empty_what, ctx)
         return
     key_message(view.message)
+    if view.note:
+        st.caption(view.note)
     chart(view.fig, view.alt, view.rows, key=key or view.name, warnings=view.warnings)
 
 

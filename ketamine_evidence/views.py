@@ -30,20 +30,29 @@ class View:
     alt: str = ""
     message: str = ""
     warnings: list[str] = field(default_factory=list)
+    note: str = ""
 
     @property
     def empty(self) -> bool:
         return self.fig is None
 
 
+# A chart stays readable (and quick to send) up to this many figures; the rest are counted, not hidden silently.
+ROW_LIMIT = 60
+
+
 def _finish(view: View, fig_builder: Callable[[pd.DataFrame], go.Figure], alt_kind: str, alt_extra: str,
-            message: Callable[[pd.DataFrame], str]) -> View:
+            message: Callable[[pd.DataFrame], str], limit: int | None = ROW_LIMIT) -> View:
     if view.rows.empty:
         return view
+    view.message = message(view.rows)  # the message describes every matching figure
+    view.warnings = ev.like_for_like_warnings(view.rows)
+    if limit and len(view.rows) > limit:
+        view.note = (f"Showing the first {limit} of {len(view.rows)} matching figures; narrow the filters to see the "
+                     "others, or list them all in the evidence explorer.")
+        view.rows = view.rows.head(limit)
     view.fig = fig_builder(view.rows)
     view.alt = charts.alt_text(alt_kind, view.rows, alt_extra)
-    view.message = message(view.rows)
-    view.warnings = ev.like_for_like_warnings(view.rows)
     return view
 
 
@@ -57,7 +66,7 @@ def evidence_map(df: pd.DataFrame) -> View:
     return _finish(v, lambda r: charts.evidence_map_chart(ev.evidence_counts(r)), "Evidence map",
                    "Bars count figures per question and family.",
                    lambda r: f"{len(r)} figures from {r['source_id'].nunique()} sources; a long bar means many "
-                             "figures, not stronger evidence.")
+                             "figures, not stronger evidence.", limit=None)
 
 
 def onset_course(df: pd.DataFrame) -> View:
@@ -77,7 +86,7 @@ def onset_course(df: pd.DataFrame) -> View:
     return _finish(v, lambda r: charts.time_course_chart(
         r, "Share of patients improving, responding or remitting, by time since first dose", "Patients (%)"),
         "Onset chart", "Percent of patients improving, responding or remitting against time since the first dose, "
-        "on a log scale from hours to weeks.", message)
+        "on a log scale from hours to weeks.", message, limit=400)
 
 
 def onset_effects(df: pd.DataFrame, unit: str | None = None) -> View:
@@ -98,7 +107,7 @@ def onset_effects(df: pd.DataFrame, unit: str | None = None) -> View:
 
     return _finish(v, fig, f"Effect sizes ({unit})", "Each point compares a treatment with the comparator named in "
                    "its table row.", lambda r: ev.earliest_effect_message(r) + (
-                       " " + ev.ratio_message(r) if unit in RATIO_UNITS else ""))
+                       " " + ev.ratio_message(r) if unit in RATIO_UNITS else ""), limit=400)
 
 
 def onset_time_to_response(df: pd.DataFrame) -> View:
@@ -150,6 +159,11 @@ def response_rates(df: pd.DataFrame, outcome: str = "response") -> View:
     return _finish(v, lambda r: charts.dot_ci_chart(r, f"{word} rates by treatment group", "Patients (%)"),
                    f"{word} rates", "Each dot is one arm of one study; populations differ, see the table.",
                    lambda r: ev.rate_message(r, word.lower()))
+
+
+def remission_rates(df: pd.DataFrame) -> View:
+    """Remission rates by treatment group and population."""
+    return response_rates(df, "remission")
 
 
 def treatment_steps(df: pd.DataFrame) -> View:
@@ -204,7 +218,7 @@ def certainty_mix(df: pd.DataFrame) -> View:
         return "; ".join(parts) + "."
 
     return _finish(v, lambda r: charts.certainty_chart(ev.certainty_counts(r)), "Certainty chart",
-                   "Bars count figures per family, split by certainty rating.", message)
+                   "Bars count figures per family, split by certainty rating.", message, limit=None)
 
 
 # Views that need no extra choice: presenter mode and the briefing pick from these by name.
@@ -217,7 +231,7 @@ REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
     "durability_ratios": durability_ratios,
     "durability_days": durability_days,
     "response_rates": response_rates,
-    "remission_rates": lambda df: response_rates(df, "remission"),
+    "remission_rates": remission_rates,
     "treatment_steps": treatment_steps,
     "response_ratios": response_ratios,
     "side_incidence": side_effect_incidence,

@@ -6,7 +6,7 @@ from ketamine_evidence import evidence as ev, ui, views
 
 
 def body(ctx: ui.Context) -> None:
-    ui.show_view(views.onset_course(ctx.rows), ctx)
+    ui.show_view(ui.view(views.onset_course, ctx), ctx)
 
     units = list(dict.fromkeys(ev.onset_effect_sizes(ctx.rows)["unit"]))
     st.subheader("Difference from the comparator over time")
@@ -14,9 +14,9 @@ def body(ctx: ui.Context) -> None:
     if units and not ui.plain_mode():
         unit = st.radio("Effect measure", units, horizontal=True, key="onset_effect_unit",
                         help="Each measure is plotted on its own; they are not converted into one another.")
-    ui.show_view(views.onset_effects(ctx.rows, unit), ctx, heading=False, expert=True)
+    ui.show_view(ui.view(views.onset_effects, ctx, unit), ctx, heading=False, expert=True)
 
-    ui.show_view(views.onset_time_to_response(ctx.rows), ctx)
+    ui.show_view(ui.view(views.onset_time_to_response, ctx), ctx)
     shares = ctx.rows[(ctx.rows["outcome"] == "time_to_response") & (ctx.rows["unit"] == "%")]
     if not shares.empty:
         with st.expander("Shares of patients by how long they took to respond"):

@@ -6,9 +6,9 @@ from ketamine_evidence import evidence as ev, ui, views
 
 
 def body(ctx: ui.Context) -> None:
-    ui.show_view(views.durability_relapse(ctx.rows), ctx)
-    ui.show_view(views.durability_ratios(ctx.rows), ctx, expert=True)
-    ui.show_view(views.durability_days(ctx.rows), ctx)
+    ui.show_view(ui.view(views.durability_relapse, ctx), ctx)
+    ui.show_view(ui.view(views.durability_ratios, ctx), ctx, expert=True)
+    ui.show_view(ui.view(views.durability_days, ctx), ctx)
 
     st.subheader("What keeping the benefit involves")
     regimens = ev.maintenance_regimens(ctx.rows)

@@ -15,13 +15,13 @@ def body(ctx: ui.Context) -> None:
     else:
         for tab, outcome in zip(st.tabs([views.OUTCOME_WORDS[o] for o in present]), present):
             with tab:
-                view = views.response_rates(ctx.rows, outcome)
+                view = ui.view(views.response_rates, ctx, outcome)
                 ui.show_view(view, ctx, key=f"nonresponse_{outcome}", heading=False)
                 word = views.OUTCOME_WORDS[outcome].lower()
                 ui.natural_frequency(view.rows, f"nonresponse_people_{outcome}", f"had a {word}",
                                      f"did not have a {word}")
 
-    ui.show_view(views.treatment_steps(ctx.rows), ctx, key="nonresponse_steps")
+    ui.show_view(ui.view(views.treatment_steps, ctx), ctx, key="nonresponse_steps")
 
     st.subheader("The 2014 story's claim: traditional drugs do not work for a share of patients")
     first = ev.first_step_non_response(ctx.rows)
@@ -35,7 +35,7 @@ def body(ctx: ui.Context) -> None:
             st.text(f"{r.study}: {r.value:g}% responded to {r.treatment} ({r.population}, n = {n}), "
                     f"so about {r.not_responding:g} in 100 did not (computed).")
 
-    ui.show_view(views.response_ratios(ctx.rows), ctx, key="nonresponse_ratios", expert=True)
+    ui.show_view(ui.view(views.response_ratios, ctx), ctx, key="nonresponse_ratios", expert=True)
 
 
 ui.run_page("Response and non-response", "How many patients respond, reach remission, or do not respond?", body)

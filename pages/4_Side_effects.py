@@ -14,10 +14,10 @@ def body(ctx: ui.Context) -> None:
                            "Persistent: lasting while on treatment (e.g. sexual dysfunction, weight gain).")
     effect = st.text_input("Show only effects whose name contains", key="side_effect_query", max_chars=60,
                            placeholder="e.g. nausea, dissociation, sexual", help="Plain text, not a pattern.")
-    incidence = views.side_effect_incidence(ctx.rows, course, effect)
+    incidence = ui.view(views.side_effect_incidence, ctx, course, effect)
     ui.show_view(incidence, ctx, heading=False)
     ui.natural_frequency(incidence.rows, "side_people", "had this side effect", "did not")
-    ui.show_view(views.side_effect_stopping(ctx.rows), ctx)
+    ui.show_view(ui.view(views.side_effect_stopping, ctx), ctx)
 
     other = ev.other_side_effect_figures(ctx.rows)
     if not other.empty:

@@ -53,7 +53,7 @@ def body(ctx: ui.Context) -> None:
         st.info("Ask the room, note the guesses, then press Reveal. Filters set on the other pages apply here.",
                 icon=":material/record_voice_over:")
         return
-    view = views.REGISTRY[row["view"]](ctx.rows)
+    view = ui.view(views.REGISTRY[row["view"]], ctx)
     if view.empty:
         ui.empty(view.empty_what, ctx)
         return
