@@ -24,7 +24,7 @@ def body(ctx: ui.Context) -> None:
         return
 
     st.subheader("The four questions")
-    cards = ev.overview_cards(rows)
+    cards = ui.view(ev.overview_cards, ctx)
     items = list(PAGE_FOR.items())
     # One row of two cards at a time, so a phone (where columns stack) keeps the order of the four questions.
     for pair in (items[:2], items[2:]):

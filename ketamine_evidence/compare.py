@@ -121,3 +121,13 @@ def weighted_message(wb: pd.DataFrame) -> str:
             f"{lo['categories_with_data']} of {lo['categories_weighted']} kinds with data) and the heaviest is "
             f"{hi['treatment_group']} ({hi['weighted_burden']:.1f}, {hi['categories_with_data']} of "
             f"{hi['categories_weighted']} kinds).")
+
+
+def weighted_burden_items(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
+    """weighted_burden with the weights as a tuple of pairs (hashable, so the result can be cached)."""
+    return weighted_burden(df, dict(weights))
+
+
+def weighted_rows_items(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
+    """weighted_rows with the weights as a tuple of pairs (hashable, so the result can be cached)."""
+    return weighted_rows(df, dict(weights))

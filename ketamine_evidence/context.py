@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +32,7 @@ class ContextModel(pa.DataFrameModel):
         strict = True
 
 
+@lru_cache(maxsize=2)
 def read_context(path: Path = DATA_DIR / "context.csv") -> pd.DataFrame:
     """Return the context statements ordered by treatment group and aspect; raise DataValidationError naming bad cells."""
     df, problems = parse_table(path.read_bytes(), path.name, COLUMNS)

@@ -7,6 +7,7 @@ This is the only module that imports Streamlit.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import logging
 import re
@@ -82,7 +83,9 @@ class Context:
     source_key: tuple = ()
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+# cache_resource, not cache_data: the dataset is only read, so every session shares one copy instead of
+# unpickling its own on each rerun (which dominated reruns on large data).
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _cached_dataset(folder: str, stamp: tuple) -> tuple[Dataset, dict]:
     dataset = load_dataset(folder)
     meta = json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))
@@ -102,7 +105,7 @@ def load_claims(folder: Path = DATA_DIR) -> pd.DataFrame:
     return _cached_claims(str(folder), _stamp(folder))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _all_rows(source_key: tuple) -> pd.DataFrame:
     """Evidence joined to its sources, once per dataset (curated stamp or upload digest)."""
     if source_key[0] == "upload":
@@ -113,15 +116,17 @@ def _all_rows(source_key: tuple) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _cached_view(fn_name: str, args: tuple, filters: ev.Filters, source_key: tuple):
-    from . import views
-
-    return getattr(views, fn_name)(ev.apply_filters(_all_rows(source_key), filters), *args)
+def _cached_call(module: str, fn_name: str, args: tuple, filters: ev.Filters, source_key: tuple):
+    fn = getattr(importlib.import_module(module), fn_name)
+    return fn(ev.apply_filters(_all_rows(source_key), filters), *args)
 
 
 def view(fn, ctx: "Context", *args):
-    """Return views.fn(filtered rows, *args), cached by view, arguments, filters and dataset (not by DataFrame)."""
-    return _cached_view(fn.__name__, tuple(args), ctx.filters, ctx.source_key)
+    """Return fn(filtered rows, *args), cached by function, arguments, filters and dataset (never by DataFrame).
+
+    For the package's pure functions of the filtered rows: views, summaries, comparisons.
+    """
+    return _cached_call(fn.__module__, fn.__name__, tuple(args), ctx.filters, ctx.source_key)
 
 
 def _stamp(folder: Path) -> tuple:

@@ -38,7 +38,7 @@ class View:
 
 
 # A chart stays readable (and quick to send) up to this many figures; the rest are counted, not hidden silently.
-ROW_LIMIT = 60
+ROW_LIMIT = 40
 
 
 def _finish(view: View, fig_builder: Callable[[pd.DataFrame], go.Figure], alt_kind: str, alt_extra: str,

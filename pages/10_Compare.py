@@ -28,7 +28,7 @@ def context_table(ctx: ui.Context) -> None:
 def body(ctx: ui.Context) -> None:
     context_table(ctx)
     st.subheader("Benefit against burden")
-    bb = compare.benefit_burden(ctx.rows)
+    bb = ui.view(compare.benefit_burden, ctx)
     if bb.empty:
         ui.empty("treatment groups with both response and side-effect figures", ctx)
     else:
@@ -37,7 +37,7 @@ def body(ctx: ui.Context) -> None:
                    "very different studies and populations; they are not pooled estimates.")
         fig = charts.benefit_burden_chart(bb)
         ui.key_message(compare.benefit_burden_message(bb))
-        behind = compare.benefit_burden_rows(ctx.rows)
+        behind = ui.view(compare.benefit_burden_rows, ctx)
         ui.chart(fig, charts.alt_text("Benefit against burden", behind, "One point per treatment group: median reported "
                                       "response rate against median reported side-effect incidence, with ranges."),
                  behind, key="compare_bb", warnings=["different populations, designs and outcome definitions in every group"])
@@ -50,19 +50,20 @@ def body(ctx: ui.Context) -> None:
     cols = st.columns(2)
     weights = {cat: cols[i % 2].slider(cat, 0, 3, 1, key=f"compare_weight_{i}")
                for i, cat in enumerate(compare.EFFECT_CATEGORIES)}
-    wb = compare.weighted_burden(ctx.rows, weights)
+    weights_key = tuple(sorted(weights.items()))
+    wb = ui.view(compare.weighted_burden_items, ctx, weights_key)
     if wb.empty:
         ui.empty("side-effect figures in the weighted kinds", ctx)
         return
     ui.key_message(compare.weighted_message(wb))
     fig = charts.weighted_burden_chart(wb)
-    behind = compare.weighted_rows(ctx.rows, weights)
+    behind = ui.view(compare.weighted_rows_items, ctx, weights_key)
     ui.chart(fig, charts.alt_text("Weighted side-effect burden", behind, f"Bars rank {len(wb)} treatment groups, "
                                   "lightest first."), behind, key="compare_weighted")
     with st.expander("Scores, kinds with data, and kinds missing"):
         st.dataframe(wb, hide_index=True, key="compare_weighted_table")
     with st.expander("Median incidence by kind of side effect and group"):
-        st.dataframe(compare.category_medians(ctx.rows), hide_index=True, key="compare_medians_table")
+        st.dataframe(ui.view(compare.category_medians, ctx), hide_index=True, key="compare_medians_table")
 
 
 ui.run_page("Compare", "Benefit against burden, and side effects weighted by what matters to you.", body)

@@ -3,14 +3,20 @@
 import streamlit as st
 
 from ketamine_evidence import ui, upload
-from ketamine_evidence.data import load_dataset
 from ketamine_evidence.safe import spreadsheet_safe
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _check(evidence_raw: bytes, sources_raw: bytes | None) -> upload.UploadResult:
     # Keyed by the files' bytes, so the same file is checked once whoever uploads it.
-    return upload.check_upload(evidence_raw, sources_raw, load_dataset().sources)
+    curated, _ = ui.load()
+    return upload.check_upload(evidence_raw, sources_raw, curated.sources)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def _template(stamp: str) -> bytes:
+    curated, _ = ui.load()
+    return upload.template_csv(curated.evidence).encode("utf-8-sig")
 
 
 def body(ctx: ui.Context) -> None:
@@ -18,8 +24,7 @@ def body(ctx: ui.Context) -> None:
     st.caption("The template has every column of the curated dataset and two real, cited rows as examples. "
                f"Limits: {upload.MAX_BYTES // (1024 * 1024)} MB and {upload.MAX_ROWS:,} rows per file; UTF-8 "
                "(with or without BOM), commas or semicolons.")
-    curated = load_dataset()
-    st.download_button("Download the template (CSV)", upload.template_csv(curated.evidence).encode("utf-8-sig"),
+    st.download_button("Download the template (CSV)", _template(ctx.meta.get("version", "")),
                        "evidence_template.csv", "text/csv", key="upload_template")
 
     st.subheader("2. Upload your extract")

@@ -21,6 +21,15 @@ PAGES = [
 ]
 
 
+def pick_in_sidebar(page, label: str, option: str) -> None:
+    """Choose one option of a sidebar multiselect, found by its label, and wait for the rerun."""
+    box = page.get_by_test_id("stSidebar").get_by_text(label, exact=True)
+    box.locator("xpath=ancestor::*[@data-testid='stMultiSelect'][1]").locator("input").click()
+    page.get_by_role("option", name=option).click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+
+
 def wait_idle(page):
     """Wait until Streamlit has finished running the script (no running indicator)."""
     page.wait_for_selector("[data-testid='stAppViewContainer']")
@@ -51,12 +60,8 @@ def test_filter_set_on_one_page_is_kept_on_the_next(server, make_page, page_erro
     page = make_page()
     page.goto(f"{server}/Non_response")
     wait_idle(page)
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Population", exact=True).locator("xpath=ancestor::*[@data-testid='stMultiSelect'][1]").locator("input").click()
-    page.get_by_role("option", name="treatment-resistant depression").click()
-    page.keyboard.press("Escape")
-    wait_idle(page)
-    sidebar.get_by_role("link", name="Side effects").click()
+    pick_in_sidebar(page, "Population", "treatment-resistant depression")
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Side effects").click()
     expect(page.get_by_role("heading", name="Side effects", level=1)).to_be_visible()
     wait_idle(page)
     chosen = page.get_by_test_id("stSidebar").locator("[data-testid='stMultiSelect']").first
@@ -95,12 +100,9 @@ def test_copied_link_restores_the_same_filters_in_a_fresh_browser(server, make_p
     page = make_page()
     page.goto(f"{server}/Side_effects")
     wait_idle(page)
-    sidebar = page.get_by_test_id("stSidebar")
-    sidebar.get_by_text("Treatment groups", exact=True).locator("xpath=ancestor::*[@data-testid='stMultiSelect'][1]").locator("input").click()
-    page.get_by_role("option", name="Esketamine").click()
-    page.keyboard.press("Escape")
-    wait_idle(page)
+    pick_in_sidebar(page, "Treatment groups", "Esketamine")
     expect(page).to_have_url(re.compile(r"groups=Esketamine"))
+    sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Share or cite this view").click()
     link = sidebar.get_by_test_id("stCode").first.inner_text().strip()
     assert "groups=Esketamine" in link and "/Side_effects" in link
