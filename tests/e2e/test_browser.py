@@ -24,8 +24,10 @@ PAGES = [
 def pick_in_sidebar(page, label: str, option: str) -> None:
     """Choose one option of a sidebar multiselect, found by its label, and wait for the rerun."""
     box = page.get_by_test_id("stSidebar").get_by_text(label, exact=True)
-    box.locator("xpath=ancestor::*[@data-testid='stMultiSelect'][1]").locator("input").click()
-    page.get_by_role("option", name=option).click()
+    field = box.locator("xpath=ancestor::*[@data-testid='stMultiSelect'][1]").locator("input")
+    field.click()
+    field.fill(option)
+    page.get_by_role("option", name=option).first.click()
     page.keyboard.press("Escape")
     wait_idle(page)
 
