@@ -14,7 +14,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from .vocab import CERTAINTY
-from .data import DATA_DIR, DataValidationError, Problem, parse_table, _problems_from_failures
+from .data import DATA_DIR, DataValidationError, Problem, parse_table, validate_model
 
 VERDICTS = ("supported", "partly", "not supported", "mis-stated", "no evidence in the data")
 CLAIM_COLUMNS = ("claim_id", "claim", "from", "dimension", "verdict", "explanation", "row_ids")
@@ -37,10 +37,7 @@ def read_claims(evidence: pd.DataFrame, path: Path = DATA_DIR / "claims.csv") ->
     """Return the claims table, checked: allowed verdicts, and every cited row id present in the evidence."""
     claims, problems = parse_table(path.read_bytes(), path.name, CLAIM_COLUMNS)
     if not problems:
-        try:
-            ClaimModel.validate(claims, lazy=True)
-        except pa.errors.SchemaErrors as err:
-            problems += _problems_from_failures(err.failure_cases, claims, path.name)
+        problems += validate_model(claims, ClaimModel, path.name)
     known = set(evidence["row_id"])
     for i, r in claims.iterrows():
         for rid in cited_ids(r.get("row_ids")):

@@ -10,7 +10,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from . import vocab
-from .data import DATA_DIR, URL_PATTERN, DataValidationError, _problems_from_failures, parse_table
+from .data import DATA_DIR, URL_PATTERN, DataValidationError, parse_table, validate_model
 
 COLUMNS = ("context_id", "treatment_group", "aspect", "statement", "source_citation", "source_id_type", "source_id",
            "read_at_url", "date_read")
@@ -37,10 +37,7 @@ def read_context(path: Path = DATA_DIR / "context.csv") -> pd.DataFrame:
     """Return the context statements ordered by treatment group and aspect; raise DataValidationError naming bad cells."""
     df, problems = parse_table(path.read_bytes(), path.name, COLUMNS)
     if not problems:
-        try:
-            ContextModel.validate(df, lazy=True)
-        except pa.errors.SchemaErrors as err:
-            problems = _problems_from_failures(err.failure_cases, df, path.name)
+        problems = validate_model(df, ContextModel, path.name)
     if problems:
         raise DataValidationError(problems)
     order = {g: i for i, g in enumerate(vocab.TREATMENT_GROUPS)}

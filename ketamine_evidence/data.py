@@ -308,7 +308,7 @@ def _s(v) -> str | None:
     return str(v)
 
 
-def _validate(df: pd.DataFrame, model: type[pa.DataFrameModel], name: str) -> list[Problem]:
+def validate_model(df: pd.DataFrame, model: type[pa.DataFrameModel], name: str) -> list[Problem]:
     """Run a pandera model lazily and turn every failure case into a Problem."""
     try:
         model.validate(df, lazy=True)
@@ -381,10 +381,10 @@ def validate_tables(evidence: pd.DataFrame, ev_problems: list[Problem], sources:
     """Apply every rule to already-parsed tables; return a Dataset or raise DataValidationError."""
     problems = list(ev_problems)
     if len(evidence.columns):
-        problems += _validate(evidence, EvidenceModel, evidence_name)
+        problems += validate_model(evidence, EvidenceModel, evidence_name)
     problems += src_problems
     if len(sources.columns):
-        problems += _validate(sources, SourceModel, sources_name)
+        problems += validate_model(sources, SourceModel, sources_name)
     problems += check_foreign_keys(evidence, sources, evidence_name)
     # A cell that could not be read as a number is reported once, not again as "empty".
     typed = {(p.file, p.line, p.column) for p in ev_problems + src_problems}
