@@ -264,7 +264,11 @@ def certainty_chart(counts: pd.DataFrame) -> go.Figure:
 
 
 def for_projector(fig: go.Figure, height: int = 540) -> go.Figure:
-    """Return the figure with type large enough to read from the back of a room (1366x768 projector)."""
+    """Return a copy of the figure with type large enough to read from the back of a room (1366x768 projector).
+
+    A copy, because views are cached and shared between sessions.
+    """
+    fig = go.Figure(fig)
     fig.update_layout(font={"size": 19}, title={"font": {"size": 24}}, height=height, hoverlabel={"font": {"size": 18}})
     fig.update_annotations(font={"size": 17})
     return fig
@@ -330,3 +334,34 @@ def weighted_burden_chart(wb: pd.DataFrame) -> go.Figure:
     fig.update_xaxes(title_text="Weighted mean incidence of the chosen side effects (%)", rangemode="tozero")
     return _style(fig, "Side-effect burden weighted by what matters to you (lower is lighter)",
                   height=max(300, 120 + 45 * len(wb)))
+
+
+TIMELINE_SYMBOLS = ("circle-open", "diamond-open", "square")  # onset (two kinds) open, durability filled
+DAY_TICKS = [0.25, 1, 3, 7, 14, 28, 56, 112, 224, 365]
+DAY_TICK_TEXT = ["6 h", "1 d", "3 d", "1 wk", "2 wk", "4 wk", "8 wk", "16 wk", "32 wk", "1 yr"]
+
+
+def timeline_chart(rows: pd.DataFrame, kinds: tuple[str, ...]) -> go.Figure:
+    """Return one row per treatment group on a log time axis (days): onset figures open, durability figures filled.
+
+    Symbol (and fill) tells the kind of figure; colour and the row label tell the group.
+    """
+    d = hover_frame(rows)
+    groups = list(dict.fromkeys(d["treatment_group"]))
+    fig = go.Figure()
+    for kind, symbol in zip(kinds, TIMELINE_SYMBOLS):
+        sub = d[d["kind"] == kind]
+        if sub.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=sub["days"], y=sub["treatment_group"], mode="markers", name=kind,
+            marker={"symbol": symbol, "size": 15, "color": [COLOURS.get(g, "#444444") for g in sub["treatment_group"]],
+                    "line": {"width": 2.5, "color": [COLOURS.get(g, "#444444") for g in sub["treatment_group"]]}},
+            customdata=sub[HOVER_COLUMNS].to_numpy(), hovertemplate=HOVER_TEMPLATE,
+        ))
+    fig.update_xaxes(type="log", title_text="Days (log scale; hours and weeks converted to days)",
+                     tickvals=DAY_TICKS, ticktext=DAY_TICK_TEXT)
+    fig.update_yaxes(categoryorder="array", categoryarray=groups[::-1], title_text=None)
+    fig = _style(fig, "When benefit is first reported, and how long it lasts", height=max(320, 170 + 48 * len(groups)))
+    fig.update_layout(legend_title_text="Kind of figure")
+    return fig

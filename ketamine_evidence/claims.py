@@ -63,6 +63,25 @@ def claim_rows(claim: pd.Series, rows: pd.DataFrame) -> pd.DataFrame:
     return out.set_index("row_id").loc[[i for i in ids if i in set(out["row_id"])]].reset_index()
 
 
+def figure_line(r) -> str:
+    """Return one evidence row (a namedtuple from itertuples) as a short line: study, group, outcome, value, time."""
+    unit = "%" if r.unit == "%" else f" {r.unit}"
+    when = f", {r.time_reported}" if isinstance(r.time_reported, str) else ""
+    return f"{r.study} · {r.treatment_group} · {r.outcome_label}: {r.value:g}{unit}{when} ({r.certainty} certainty)"
+
+
+def claim_figures(claims: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """Return, for every claim, the rows it cites (in citation order) with `claim_id` and a `line` to show."""
+    parts = []
+    for _, c in claims.iterrows():
+        cited = claim_rows(c, rows)
+        if not cited.empty:
+            parts.append(cited.assign(claim_id=c["claim_id"], line=[figure_line(r) for r in cited.itertuples()]))
+    if not parts:
+        return rows.iloc[0:0].assign(claim_id=pd.Series(dtype=str), line=pd.Series(dtype=str))
+    return pd.concat(parts, ignore_index=True)
+
+
 # ---------------------------------------------------------------- matching a typed claim
 
 GROUP_WORDS = {

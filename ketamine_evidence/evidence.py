@@ -131,6 +131,16 @@ def onset_time_course(df: pd.DataFrame) -> pd.DataFrame:
     return sel.sort_values(["treatment_group", "time_hours"])
 
 
+def onset_effect_units(df: pd.DataFrame) -> list[str]:
+    """Return the effect measures present among onset effect sizes, in the order they first appear."""
+    return list(dict.fromkeys(onset_effect_sizes(df)["unit"]))
+
+
+def response_time_shares(df: pd.DataFrame) -> pd.DataFrame:
+    """Return shares of patients by how long they took to respond (time-to-response rows in %)."""
+    return df[(df["outcome"] == "time_to_response") & (df["unit"] == PERCENT)]
+
+
 def onset_effect_sizes(df: pd.DataFrame) -> pd.DataFrame:
     """Return effect sizes and symptom changes against a comparator over time since first dose."""
     sel = df[
@@ -472,3 +482,54 @@ def certainty_counts(df: pd.DataFrame) -> pd.DataFrame:
     """Return the number of figures per family and certainty level (for the caveats chart)."""
     out = df.groupby(["family", "certainty"], observed=True).size().rename("figures").reset_index()
     return out
+
+
+# ---------------------------------------------------------------- onset and durability on one time axis
+
+TIMELINE_KINDS = (
+    "Onset: reported time to response or to a drug-placebo difference",
+    "Onset: earliest time point with a reported response rate",
+    "Durability: duration of benefit or time to relapse",
+)
+
+
+def timeline_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the figures that place a treatment group on a time axis in days, with a `kind` and `days` column.
+
+    Three kinds, never mixed into one number: reported times to response, the earliest time point at which a study
+    reports a response rate (when it was measured, not when response began), and reported durations of benefit or
+    times to relapse. Hours and weeks are converted to days openly (hours / 24, weeks x 7).
+    """
+    ttr = time_to_event(df, "time_to_response")
+    course = onset_time_course(df)
+    resp = course[course["outcome"] == "response"]
+    first = resp.loc[resp.groupby("treatment_group", observed=True)["time_hours"].idxmin()] if not resp.empty else resp
+    dur = durations(df)
+    parts = [
+        ttr.assign(kind=TIMELINE_KINDS[0], days=ttr["value_days"]) if not ttr.empty else ttr,
+        first.assign(kind=TIMELINE_KINDS[1], days=first["time_hours"] / 24) if not first.empty else first,
+        dur.assign(kind=TIMELINE_KINDS[2], days=dur["value_days"]) if not dur.empty else dur,
+    ]
+    out = concat_rows(*parts)
+    if out.empty:
+        return out
+    order = {g: i for i, g in enumerate(vocab.TREATMENT_GROUPS)}
+    return out.sort_values(["treatment_group", "days"], key=lambda c: c.map(order) if c.name == "treatment_group"
+                           else c).reset_index(drop=True)
+
+
+def timeline_message(rows: pd.DataFrame) -> str:
+    """Return, per group, the earliest onset figure and the longest durability figure, in days, with their studies."""
+    parts = []
+    for group, sub in rows.groupby("treatment_group", sort=False):
+        onset = sub[sub["kind"] != TIMELINE_KINDS[2]]
+        dur = sub[sub["kind"] == TIMELINE_KINDS[2]]
+        bits = []
+        if not onset.empty:
+            o = onset.loc[onset["days"].idxmin()]
+            bits.append(f"first onset figure at {fmt_hours(o['days'] * 24)} ({o['study']})")
+        if not dur.empty:
+            d = dur.loc[dur["days"].idxmax()]
+            bits.append(f"benefit or time to relapse up to {d['days']:g} days ({d['study']})")
+        parts.append(f"{group}: " + "; ".join(bits))
+    return "; ".join(parts) + ". Groups without a figure of one kind show only the other."

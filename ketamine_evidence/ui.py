@@ -7,6 +7,7 @@ This is the only module that imports Streamlit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import json
 import logging
@@ -68,7 +69,12 @@ def plain_mode() -> bool:
 
 def term_help(term: str | None) -> str | None:
     """Return the glossary definition of a term, in the reader's chosen register, for a widget's help."""
-    return define(term, plain_mode()) or None if term else None
+    return _definition(term, plain_mode()) or None if term else None
+
+
+@functools.lru_cache(maxsize=128)
+def _definition(term: str, plain: bool) -> str:
+    return define(term, plain)
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,18 @@ def load_claims(folder: Path = DATA_DIR) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
+def _claim_figures(source_key: tuple, claims_stamp: tuple) -> pd.DataFrame:
+    from .claims import claim_figures
+
+    return claim_figures(load_claims(), _all_rows(source_key))
+
+
+def claim_figures(ctx: "Context") -> pd.DataFrame:
+    """Return the rows every curated claim cites, with `claim_id` and a display `line` (shared, read-only)."""
+    return _claim_figures(ctx.source_key, _stamp(DATA_DIR))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _all_rows(source_key: tuple) -> pd.DataFrame:
     """Evidence joined to its sources, once per dataset (curated stamp or upload digest)."""
     if source_key[0] == "upload":
@@ -115,18 +133,38 @@ def _all_rows(source_key: tuple) -> pd.DataFrame:
     return ev.with_sources(dataset.evidence, dataset.sources)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _options(source_key: tuple) -> dict[str, list]:
+    """The values each filter can take, once per dataset."""
+    return ev.filter_options(_all_rows(source_key))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _filtered(source_key: tuple, filters: ev.Filters) -> pd.DataFrame:
+    """The rows passing the filters, once per dataset and filter choice (shared, read-only)."""
+    return ev.apply_filters(_all_rows(source_key), filters)
+
+
+# cache_resource again: a view (figure, rows, message) is built once and shared read-only by every session, so a
+# rerun neither rebuilds nor unpickles it. Callers never mutate what they get (charts.for_projector copies).
+@st.cache_resource(max_entries=256, show_spinner=False)
 def _cached_call(module: str, fn_name: str, args: tuple, filters: ev.Filters, source_key: tuple):
     fn = getattr(importlib.import_module(module), fn_name)
-    return fn(ev.apply_filters(_all_rows(source_key), filters), *args)
+    return fn(_filtered(source_key, filters), *args)
 
 
 def view(fn, ctx: "Context", *args):
     """Return fn(filtered rows, *args), cached by function, arguments, filters and dataset (never by DataFrame).
 
-    For the package's pure functions of the filtered rows: views, summaries, comparisons.
+    For the package's pure functions of the filtered rows: views, summaries, comparisons. The result is shared
+    between sessions: treat it as read-only.
     """
     return _cached_call(fn.__module__, fn.__name__, tuple(args), ctx.filters, ctx.source_key)
+
+
+def all_rows_view(fn, ctx: "Context", *args):
+    """Return fn(all rows of the dataset, *args), cached by dataset and arguments (read-only, shared)."""
+    return _cached_call(fn.__module__, fn.__name__, tuple(args), ev.Filters(), ctx.source_key)
 
 
 def _stamp(folder: Path) -> tuple:
@@ -245,9 +283,10 @@ def current_upload():
 DATA_CHOICES = ("Curated dataset", "Your upload")
 
 
-def sidebar(all_rows: pd.DataFrame, meta: dict) -> ev.Filters:
+def sidebar(all_rows: pd.DataFrame, meta: dict, source_key: tuple) -> ev.Filters:
     """Draw the page links and shared filters; return the filters chosen."""
-    _load_url_once(ev.filter_options(all_rows), all_rows["year"])
+    opts = _options(source_key)
+    _load_url_once(opts, all_rows["year"])
     with st.sidebar:
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)
@@ -259,7 +298,6 @@ def sidebar(all_rows: pd.DataFrame, meta: dict) -> ev.Filters:
                      help="Your upload is never mixed with the curated data: every page shows one or the other.")
         st.subheader("Filters")
         st.caption("Kept as you move between pages. Empty means all.")
-        opts = ev.filter_options(all_rows)
         _restore("filters_plain", "sidebar_plain", False, bool)
         st.toggle("Plain language", key="sidebar_plain", on_change=_copy_state, args=("sidebar_plain", "filters_plain"),
                   help="Everyday words and 'out of 100 people' pictures instead of ratios and scales.")
@@ -305,7 +343,7 @@ def page_frame(title: str, question: str, compact: bool = False) -> Context | No
         meta = {"version": f"your upload ({st.session_state.get('upload_name', 'file')})", "created": ""}
         source_key = ("upload", uploaded.digest)
     all_rows = _all_rows(source_key)
-    filters = sidebar(all_rows, meta)
+    filters = sidebar(all_rows, meta, source_key)
     if uploaded is not None:
         st.warning(f"You are looking at YOUR UPLOADED DATA ({len(dataset.evidence)} rows), not the curated dataset. "
                    "Switch back under 'Data shown' in the sidebar.", icon=":material/upload_file:")
@@ -315,7 +353,7 @@ def page_frame(title: str, question: str, compact: bool = False) -> Context | No
         st.title(title)
         st.caption(question)
         st.info(DISCLAIMER, icon=":material/info:")
-    rows = ev.apply_filters(all_rows, filters)
+    rows = _filtered(source_key, filters)
     return Context(rows=rows, all_rows=all_rows, sources=dataset.sources, meta=meta, filters=filters,
                    source_key=source_key)
 
@@ -344,9 +382,19 @@ PLAIN_COLUMNS = ["study", "treatment_group", "population", "outcome_label", "tim
                  "certainty", "caveats", "link"]
 
 
-def table(rows: pd.DataFrame, key: str, columns: list[str] | None = None) -> None:
-    """Show rows as a read-only table with sources linked (text is never rendered as HTML)."""
+# A table under a chart or on a topic page lists up to this many figures; the explorer lists them all.
+TABLE_LIMIT = 400
+
+
+def table(rows: pd.DataFrame, key: str, columns: list[str] | None = None, limit: int | None = TABLE_LIMIT) -> None:
+    """Show rows as a read-only table with sources linked (text is never rendered as HTML).
+
+    Beyond `limit` rows the first ones are shown and a caption says how many more the explorer lists.
+    """
     cols = [c for c in (columns or (PLAIN_COLUMNS if plain_mode() else TABLE_COLUMNS)) if c in rows.columns]
+    if limit and len(rows) > limit:
+        st.caption(f"The first {limit} of {len(rows):,} figures; the evidence explorer lists and downloads them all.")
+        rows = rows.head(limit)
     st.dataframe(
         rows[cols], hide_index=True, key=key,
         column_config={
@@ -361,18 +409,50 @@ def table(rows: pd.DataFrame, key: str, columns: list[str] | None = None) -> Non
             "figures_shown": st.column_config.NumberColumn("Figures shown"), "identifier": "Identifier",
             "read_at": st.column_config.LinkColumn("Where it was read"),
             "match_score": st.column_config.NumberColumn("Match score"), "match_reason": "Matched on",
+            "claim_id": "Claim",
         },
     )
 
 
-def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list[str] | None = None) -> None:
-    """Show a chart with its alt text, any like-for-like warnings, and an expandable table of exactly its rows."""
+def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list[str] | None = None,
+          counts: pd.DataFrame | None = None, list_rows: bool = True) -> None:
+    """Show a chart with its alt text, any like-for-like warnings, and expandable tables of what it draws.
+
+    `counts` holds the numbers drawn when they are summaries (counts, medians, scores). A chart of counts passes
+    `list_rows=False`: it points to the explorer for the figures counted instead of listing them all.
+    """
     if warnings:
         st.warning(md_escape("Not like-for-like: these figures mix " + "; ".join(warnings)
                              + ". Compare within a study, and check each row in the table."), icon=":material/compare_arrows:")
     plotly(fig, alt, key=f"{key}_chart")
-    with st.expander(f"Table of the {len(rows)} figures in this chart"):
-        table(rows, key=f"{key}_table")
+    if counts is not None:
+        with st.expander("Table of the numbers drawn in this chart"):
+            st.dataframe(counts, hide_index=True, key=f"{key}_numbers", column_config=SUMMARY_COLUMNS)
+            if not list_rows:
+                st.caption(f"These count {len(rows)} figures; each one, with its source, is listed in the evidence "
+                           "explorer.")
+                st.page_link("pages/5_Evidence_explorer.py", label="Open the evidence explorer",
+                             icon=":material/table_view:")
+    if list_rows:
+        with st.expander(f"Table of the {len(rows)} figures in this chart"):
+            table(rows, key=f"{key}_table")
+
+
+SUMMARY_COLUMNS = {
+    "dimension_label": "Question", "family": "Family", "certainty": "Certainty", "treatment_group": "Group",
+    "figures": st.column_config.NumberColumn("Figures"),
+    "response_median": st.column_config.NumberColumn("Response, median (%)", format="%g"),
+    "response_min": st.column_config.NumberColumn("Response, lowest (%)", format="%g"),
+    "response_max": st.column_config.NumberColumn("Response, highest (%)", format="%g"),
+    "response_figures": st.column_config.NumberColumn("Response figures"),
+    "burden_median": st.column_config.NumberColumn("Side effects, median (%)", format="%g"),
+    "burden_min": st.column_config.NumberColumn("Side effects, lowest (%)", format="%g"),
+    "burden_max": st.column_config.NumberColumn("Side effects, highest (%)", format="%g"),
+    "burden_figures": st.column_config.NumberColumn("Side-effect figures"),
+    "weighted_burden": st.column_config.NumberColumn("Weighted burden", format="%.1f"),
+    "categories_with_data": st.column_config.NumberColumn("Kinds with data"),
+    "categories_weighted": st.column_config.NumberColumn("Kinds weighted"), "missing": "Kinds missing",
+}
 
 
 def show_view(view, ctx: Context, key: str | None = None, heading: bool = True, expert: bool = False) -> None:
@@ -391,7 +471,8 @@ def show_view(view, ctx: Context, key: str | None = None, heading: bool = True, 
     key_message(view.message)
     if view.note:
         st.caption(view.note)
-    chart(view.fig, view.alt, view.rows, key=key or view.name, warnings=view.warnings)
+    chart(view.fig, view.alt, view.rows, key=key or view.name, warnings=view.warnings, counts=view.counts,
+          list_rows=view.list_rows)
 
 
 def plotly(fig: go.Figure, alt: str, key: str) -> None:

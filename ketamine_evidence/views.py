@@ -13,7 +13,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts, evidence as ev
+from . import charts, compare, evidence as ev
 
 RATIO_UNITS = ("odds ratio", "risk ratio", "hazard ratio")
 
@@ -31,6 +31,11 @@ class View:
     message: str = ""
     warnings: list[str] = field(default_factory=list)
     note: str = ""
+    # The numbers the chart draws when they are summaries (counts, medians, scores), shown as a table of their own.
+    counts: pd.DataFrame | None = None
+    # False for charts of counts (evidence map, certainty mix): the figures counted are listed in the evidence
+    # explorer, not under the chart (thousands of rows under a bar chart help nobody and slow the page).
+    list_rows: bool = True
 
     @property
     def empty(self) -> bool:
@@ -63,6 +68,8 @@ def _labelled(rows: pd.DataFrame, parts=("study", "treatment_group", "outcome_la
 def evidence_map(df: pd.DataFrame) -> View:
     """Figures per question and family."""
     v = View("evidence_map", "How much evidence is there?", "figures", df)
+    v.counts = ev.evidence_counts(df)[["dimension_label", "family", "figures"]] if not df.empty else None
+    v.list_rows = False
     return _finish(v, lambda r: charts.evidence_map_chart(ev.evidence_counts(r)), "Evidence map",
                    "Bars count figures per question and family.",
                    lambda r: f"{len(r)} figures from {r['source_id'].nunique()} sources; a long bar means many "
@@ -209,6 +216,8 @@ def side_effect_stopping(df: pd.DataFrame) -> View:
 def certainty_mix(df: pd.DataFrame) -> View:
     """Figures per family split by certainty rating."""
     v = View("certainty_mix", "How sure can we be?", "figures", df)
+    v.counts = ev.certainty_counts(df) if not df.empty else None
+    v.list_rows = False
 
     def message(r):
         parts = []
@@ -219,6 +228,48 @@ def certainty_mix(df: pd.DataFrame) -> View:
 
     return _finish(v, lambda r: charts.certainty_chart(ev.certainty_counts(r)), "Certainty chart",
                    "Bars count figures per family, split by certainty rating.", message, limit=None)
+
+
+def onset_durability(df: pd.DataFrame) -> View:
+    """Onset and durability figures of each group on one time axis (kinds kept apart, never combined)."""
+    v = View("onset_durability", "Speed of onset against durability", "onset or durability figures in time units",
+             ev.timeline_rows(df))
+    return _finish(v, lambda r: charts.timeline_chart(r, ev.TIMELINE_KINDS), "Onset and durability timeline",
+                   "Each row is a treatment group; open marks are onset figures, filled squares durations of benefit "
+                   "or times to relapse, on a log scale in days.", ev.timeline_message, limit=None)
+
+
+def benefit_burden(df: pd.DataFrame) -> View:
+    """Median response against median side-effect incidence per group, with ranges (not pooled estimates)."""
+    bb = compare.benefit_burden(df)
+    behind = compare.benefit_burden_rows(df) if not bb.empty else df.iloc[0:0]
+    v = View("benefit_burden", "Response against side-effect burden", "treatment groups with both response and "
+             "side-effect figures", behind)
+    if bb.empty:
+        return v
+    v.counts = bb
+    v.message = compare.benefit_burden_message(bb)
+    v.warnings = ["different populations, designs and outcome definitions in every group"]
+    v.fig = charts.benefit_burden_chart(bb)
+    v.alt = charts.alt_text("Benefit against burden", behind, "One point per treatment group: median reported "
+                            "response rate against median reported side-effect incidence, with ranges.")
+    return v
+
+
+def weighted_burden(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> View:
+    """Groups ordered by the weighted mean of their median side-effect incidences (weights chosen by the reader)."""
+    wb = compare.weighted_burden(df, dict(weights))
+    behind = compare.weighted_rows(df, dict(weights))
+    v = View("weighted_burden", "Side-effect burden weighted by what matters to you",
+             "side-effect figures in the weighted kinds", behind)
+    if wb.empty:
+        return v
+    v.counts = wb
+    v.message = compare.weighted_message(wb)
+    v.fig = charts.weighted_burden_chart(wb)
+    v.alt = charts.alt_text("Weighted side-effect burden", behind, f"Bars rank {len(wb)} treatment groups, lightest "
+                            "first.")
+    return v
 
 
 # Views that need no extra choice: presenter mode and the briefing pick from these by name.
@@ -237,4 +288,6 @@ REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
     "side_incidence": side_effect_incidence,
     "side_stop": side_effect_stopping,
     "certainty_mix": certainty_mix,
+    "onset_durability": onset_durability,
+    "benefit_burden": benefit_burden,
 }

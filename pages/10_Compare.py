@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ketamine_evidence import charts, compare, ui
+from ketamine_evidence import compare, ui, views
 from ketamine_evidence.context import read_context
 
 
@@ -28,19 +28,17 @@ def context_table(ctx: ui.Context) -> None:
 def body(ctx: ui.Context) -> None:
     context_table(ctx)
     st.subheader("Benefit against burden")
-    bb = ui.view(compare.benefit_burden, ctx)
-    if bb.empty:
-        ui.empty("treatment groups with both response and side-effect figures", ctx)
-    else:
-        st.caption("One point per treatment group: the median of the response rates and of the side-effect "
-                   "incidences reported for it, with bars spanning the lowest to highest figure. These describe "
-                   "very different studies and populations; they are not pooled estimates.")
-        fig = charts.benefit_burden_chart(bb)
-        ui.key_message(compare.benefit_burden_message(bb))
-        behind = ui.view(compare.benefit_burden_rows, ctx)
-        ui.chart(fig, charts.alt_text("Benefit against burden", behind, "One point per treatment group: median reported "
-                                      "response rate against median reported side-effect incidence, with ranges."),
-                 behind, key="compare_bb", warnings=["different populations, designs and outcome definitions in every group"])
+    st.caption("One point per treatment group: the median of the response rates and of the side-effect incidences "
+               "reported for it, with bars spanning the lowest to highest figure. These describe very different "
+               "studies and populations; they are not pooled estimates.")
+    ui.show_view(ui.view(views.benefit_burden, ctx), ctx, key="compare_bb", heading=False)
+
+    st.subheader("Speed of onset against durability")
+    st.caption("Durability is mostly reported as the share relapsing at a time point, and onset as response rates "
+               "at time points; neither converts into the other, so no group gets a single invented point. Instead each "
+               "group's figures that are times (in hours, days or weeks) are placed on one axis, by kind. The earliest "
+               "time a response rate was reported is when it was measured, not when response began.")
+    ui.show_view(ui.view(views.onset_durability, ctx), ctx, key="compare_timeline", heading=False)
 
     st.subheader("Which side effects matter most to you?")
     st.caption("Give each kind of side effect a weight from 0 (ignore) to 3 (matters most). For each treatment group "
@@ -50,18 +48,8 @@ def body(ctx: ui.Context) -> None:
     cols = st.columns(2)
     weights = {cat: cols[i % 2].slider(cat, 0, 3, 1, key=f"compare_weight_{i}")
                for i, cat in enumerate(compare.EFFECT_CATEGORIES)}
-    weights_key = tuple(sorted(weights.items()))
-    wb = ui.view(compare.weighted_burden_items, ctx, weights_key)
-    if wb.empty:
-        ui.empty("side-effect figures in the weighted kinds", ctx)
-        return
-    ui.key_message(compare.weighted_message(wb))
-    fig = charts.weighted_burden_chart(wb)
-    behind = ui.view(compare.weighted_rows_items, ctx, weights_key)
-    ui.chart(fig, charts.alt_text("Weighted side-effect burden", behind, f"Bars rank {len(wb)} treatment groups, "
-                                  "lightest first."), behind, key="compare_weighted")
-    with st.expander("Scores, kinds with data, and kinds missing"):
-        st.dataframe(wb, hide_index=True, key="compare_weighted_table")
+    ui.show_view(ui.view(views.weighted_burden, ctx, tuple(sorted(weights.items()))), ctx, key="compare_weighted",
+                 heading=False)
     with st.expander("Median incidence by kind of side effect and group"):
         st.dataframe(ui.view(compare.category_medians, ctx), hide_index=True, key="compare_medians_table")
 

@@ -8,7 +8,7 @@ from ketamine_evidence import evidence as ev, ui, views
 def body(ctx: ui.Context) -> None:
     ui.show_view(ui.view(views.onset_course, ctx), ctx)
 
-    units = list(dict.fromkeys(ev.onset_effect_sizes(ctx.rows)["unit"]))
+    units = ui.view(ev.onset_effect_units, ctx)
     st.subheader("Difference from the comparator over time")
     unit = None
     if units and not ui.plain_mode():
@@ -17,7 +17,7 @@ def body(ctx: ui.Context) -> None:
     ui.show_view(ui.view(views.onset_effects, ctx, unit), ctx, heading=False, expert=True)
 
     ui.show_view(ui.view(views.onset_time_to_response, ctx), ctx)
-    shares = ctx.rows[(ctx.rows["outcome"] == "time_to_response") & (ctx.rows["unit"] == "%")]
+    shares = ui.view(ev.response_time_shares, ctx)
     if not shares.empty:
         with st.expander("Shares of patients by how long they took to respond"):
             ui.table(shares, key="onset_shares")

@@ -19,7 +19,7 @@ def body(ctx: ui.Context) -> None:
     ui.natural_frequency(incidence.rows, "side_people", "had this side effect", "did not")
     ui.show_view(ui.view(views.side_effect_stopping, ctx), ctx)
 
-    other = ev.other_side_effect_figures(ctx.rows)
+    other = ui.view(ev.other_side_effect_figures, ctx)
     if not other.empty:
         st.subheader("Other side-effect figures")
         st.caption("Ratios, numbers needed to harm, counts without a denominator, blood pressure and memory scores: "

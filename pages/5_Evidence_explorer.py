@@ -21,14 +21,14 @@ def body(ctx: ui.Context) -> None:
     if rows.empty:
         ui.empty("figures", ctx)
     else:
-        ui.table(rows, key="explorer_table")
+        ui.table(rows, key="explorer_table", limit=None)
         ui.download_csv(rows.drop(columns=["citation"], errors="ignore"), "Download these figures (CSV)",
                         "ketamine_evidence_filtered.csv", key="explorer_download")
 
     st.subheader("Sources")
     src = ev.source_table(ctx.sources, ctx.all_rows, rows)
     st.text(f"{len(src)} sources; {int((src['figures_shown'] > 0).sum())} have figures in the current view.")
-    ui.table(src, key="explorer_sources",
+    ui.table(src, key="explorer_sources", limit=None,
              columns=["short_citation", "citation", "year", "design", "population", "n", "figures_shown", "identifier", "link", "read_at"])
 
 

@@ -7,14 +7,8 @@ from ketamine_evidence.data import DataValidationError
 
 VERDICT_COLOURS = {"supported": "green", "partly": "orange", "not supported": "red", "mis-stated": "red",
                    "no evidence in the data": "gray"}
-CLAIM_TABLE = ["study", "treatment_group", "outcome_label", "time_reported", "value", "unit", "ci_low", "ci_high",
-               "n", "population", "certainty", "caveats", "link", "row_id"]
-
-
-def figure_line(r) -> str:
-    unit = "" if r.unit == "%" else f" {r.unit}"
-    when = f", {r.time_reported}" if isinstance(r.time_reported, str) else ""
-    return f"{r.study} · {r.treatment_group} · {r.outcome_label}: {r.value:g}{'%' if r.unit == '%' else unit}{when} ({r.certainty} certainty)"
+CLAIM_TABLE = ["claim_id", "study", "treatment_group", "outcome_label", "time_reported", "value", "unit", "ci_low",
+               "ci_high", "n", "population", "certainty", "caveats", "link", "row_id"]
 
 
 def body(ctx: ui.Context) -> None:
@@ -24,25 +18,28 @@ def body(ctx: ui.Context) -> None:
         st.error("The claims file did not pass its checks, so no claims are shown.")
         st.dataframe(err.as_frame(), hide_index=True)
         return
+    figures = ui.claim_figures(ctx)
     st.subheader("What the 2014 story claimed, and what the evidence says")
     st.caption("Each claim is paraphrased from the story. Verdicts and explanations are the curators'; every figure "
                "shown comes from the dataset with its source. Claims use all figures, whatever the sidebar filters.")
     counts = claims["verdict"].value_counts()
     st.text(" · ".join(f"{v}: {counts.get(v, 0)}" for v in cl.VERDICTS))
+    lines = figures.groupby("claim_id", sort=False)["line"].agg(list).to_dict()
     for _, c in claims.iterrows():
         with st.container(border=True):
             st.badge(c["verdict"], color=VERDICT_COLOURS[c["verdict"]])
             st.markdown(f"**{ui.md_escape(c['claim'])}**")
             st.caption(f"Claim from: {ui.md_escape(c['from'])}")
             st.text(c["explanation"])
-            rows = cl.claim_rows(c, ctx.all_rows)
-            if rows.empty:
-                st.caption("No figure in the dataset bears on this claim.")
+            cited = lines.get(c["claim_id"], [])
+            if cited:
+                st.text("\n".join("• " + line for line in cited))
             else:
-                for r in rows.itertuples():
-                    st.text("• " + figure_line(r))
-                with st.expander(f"Sources for the {len(rows)} figures"):
-                    ui.table(rows, key=f"claim_{c['claim_id']}", columns=CLAIM_TABLE)
+                st.caption("No figure in the dataset bears on this claim.")
+    if not figures.empty:
+        with st.expander(f"Sources for the {len(figures)} figures cited above"):
+            st.caption("One row per figure a claim cites; the first column names the claim.")
+            ui.table(figures, key="claims_sources", columns=CLAIM_TABLE)
 
     st.subheader("Check a claim of your own")
     text = st.text_area("Type or paste a claim", key="claims_query", max_chars=500, height=90,
@@ -57,9 +54,8 @@ def body(ctx: ui.Context) -> None:
                        "Try naming a treatment (ketamine, esketamine, an SSRI…) and what you claim about it.")
         else:
             st.text(f"{len(found)} figures bear on this claim, best match first.")
-            for r in found.head(8).itertuples():
-                st.text(f"• {figure_line(r)}  [matched: {r.match_reason}]")
-            ui.table(found, key="claims_matches", columns=CLAIM_TABLE + ["match_score", "match_reason"])
+            st.text("\n".join(f"• {cl.figure_line(r)}  [matched: {r.match_reason}]" for r in found.head(8).itertuples()))
+            ui.table(found, key="claims_matches", columns=CLAIM_TABLE[1:] + ["match_score", "match_reason"])
 
 
 ui.run_page("Claim checker", "Claims about ketamine and antidepressants, set against the published figures.", body)
