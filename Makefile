@@ -15,6 +15,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 run: $(VENV)/.installed
+	@bash scripts/ensure_chromium.sh || echo "No chromium: the briefing's PNG charts are unavailable; everything else works."
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
 chromium:

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
+import os
+import tempfile
+import zipfile
 
 import pandas as pd
 import plotly.io as pio
@@ -117,3 +121,44 @@ def describe_filters(f: ev.Filters) -> str:
     if f.years:
         parts.append(f"published {f.years[0]}–{f.years[1]}")
     return "; ".join(parts) if parts else "All figures (no filters)"
+
+
+def briefing_views(rows: pd.DataFrame) -> list[views.View]:
+    """Return the briefing's charts for these rows, in section order, leaving out the empty ones."""
+    out = []
+    for _, names in SECTIONS:
+        for name in names:
+            v = views.REGISTRY[name](rows)
+            if not v.empty:
+                out.append(v)
+    return out
+
+
+PNG_WIDTH = 1200
+
+
+def png_zip(rows: pd.DataFrame, version: str, link: str) -> bytes:
+    """Return a zip of the briefing's charts as PNG files, with a text file giving each chart's alt text and sources.
+
+    Drawn by Kaleido in a headless Chromium (the system's own). Raises RuntimeError with a plain sentence when no
+    browser is available to draw them.
+    """
+    charts = briefing_views(rows)
+    with tempfile.TemporaryDirectory(prefix="briefing_png_") as tmp:
+        paths = [os.path.join(tmp, f"{i + 1:02d}_{v.name}.png") for i, v in enumerate(charts)]
+        try:
+            pio.write_images([v.fig for v in charts], paths, format="png", width=PNG_WIDTH,
+                             height=[int(v.fig.layout.height or 500) for v in charts], scale=1.5)
+        except Exception as err:  # noqa: BLE001 - Kaleido raises several kinds when Chromium is missing or fails
+            raise RuntimeError("The charts could not be drawn as images on this server (no headless browser is "
+                               "available). Each chart's camera button saves it as a PNG instead.") from err
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            notes = [f"Charts from the ketamine vs traditional antidepressants evidence dashboard, data version "
+                     f"{version}.", f"View: {link}", ""]
+            for path, v in zip(paths, charts):
+                zf.write(path, os.path.basename(path))
+                notes += [os.path.basename(path), f"  {v.heading}", f"  Description: {v.alt}", "  Sources:"]
+                notes += [f"    {c}" for c in sorted(set(v.rows["citation"].dropna()))] + [""]
+            zf.writestr("README.txt", "\n".join(notes))
+    return buf.getvalue()

@@ -175,10 +175,14 @@ def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "l
     if reference is not None:
         fig.add_vline(x=reference, line={"color": "#444444", "dash": "dot", "width": 1})
     # Row labels sit above their dots, left-aligned across the full width, instead of as tick labels:
-    # long labels then never squeeze the plot, on a 390 px phone or on a projector.
-    for label in rows:
-        fig.add_annotation(x=0, xref="paper", xanchor="left", y=label, yref="y", yshift=13, text=_escape(label),
-                           showarrow=False, font={"size": 12, "color": "#333333"}, align="left")
+    # long labels then never squeeze the plot, on a 390 px phone or on a projector. They are one text trace on a
+    # hidden 0-1 axis rather than one annotation each: a browser draws 40 annotations several times slower.
+    fig.add_trace(go.Scatter(
+        x=[0] * len(rows), y=rows, xaxis="x2", mode="text", text=[_escape(r) for r in rows],
+        textposition="top right", textfont={"size": 12, "color": "#333333"}, hoverinfo="skip", showlegend=False,
+        name="labels",
+    ))
+    fig.update_layout(xaxis2={"overlaying": "x", "range": [0, 1], "visible": False, "fixedrange": True})
     fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], title_text=None, showticklabels=False,
                      range=[-0.6, len(rows) - 0.2])
     fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear", showgrid=True)
@@ -271,6 +275,7 @@ def for_projector(fig: go.Figure, height: int = 540) -> go.Figure:
     fig = go.Figure(fig)
     fig.update_layout(font={"size": 19}, title={"font": {"size": 24}}, height=height, hoverlabel={"font": {"size": 18}})
     fig.update_annotations(font={"size": 17})
+    fig.update_traces(textfont={"size": 17}, selector={"name": "labels"})
     return fig
 
 
@@ -353,12 +358,16 @@ def timeline_chart(rows: pd.DataFrame, kinds: tuple[str, ...]) -> go.Figure:
         sub = d[d["kind"] == kind]
         if sub.empty:
             continue
+        colours = [COLOURS.get(g, "#444444") for g in sub["treatment_group"]]
         fig.add_trace(go.Scatter(
-            x=sub["days"], y=sub["treatment_group"], mode="markers", name=kind,
-            marker={"symbol": symbol, "size": 15, "color": [COLOURS.get(g, "#444444") for g in sub["treatment_group"]],
-                    "line": {"width": 2.5, "color": [COLOURS.get(g, "#444444") for g in sub["treatment_group"]]}},
+            x=sub["days"], y=sub["treatment_group"], mode="markers", name=kind, legendgroup=kind, showlegend=False,
+            marker={"symbol": symbol, "size": 15, "color": colours, "line": {"width": 2.5, "color": colours}},
             customdata=sub[HOVER_COLUMNS].to_numpy(), hovertemplate=HOVER_TEMPLATE,
         ))
+        # The legend explains the symbol only, in a neutral grey, since colour here follows the group on each row.
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=kind, legendgroup=kind, hoverinfo="skip",
+                                 marker={"symbol": symbol, "size": 13, "color": "#333333",
+                                         "line": {"width": 2.5, "color": "#333333"}}))
     fig.update_xaxes(type="log", title_text="Days (log scale; hours and weeks converted to days)",
                      tickvals=DAY_TICKS, ticktext=DAY_TICK_TEXT)
     fig.update_yaxes(categoryorder="array", categoryarray=groups[::-1], title_text=None)

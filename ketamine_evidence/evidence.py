@@ -158,10 +158,9 @@ def time_to_event(df: pd.DataFrame, outcome: str) -> pd.DataFrame:
     The conversion (hours / 24, weeks x 7) is made here, openly, and the chart says 'days'.
     """
     sel = df[(df["outcome"] == outcome) & df["unit"].isin(["hours", "days", "weeks"])].copy()
-    per_day = {"hours": 1 / 24, "days": 1.0, "weeks": 7.0}
-    sel["value_days"] = sel["value"] * sel["unit"].map(per_day)
-    sel["ci_low_days"] = sel["ci_low"] * sel["unit"].map(per_day)
-    sel["ci_high_days"] = sel["ci_high"] * sel["unit"].map(per_day)
+    factor = sel["unit"].map({"hours": 1 / 24, "days": 1.0, "weeks": 7.0}).astype("float64")
+    for col in ("value", "ci_low", "ci_high"):
+        sel[f"{col}_days"] = pd.to_numeric(sel[col], errors="coerce").astype("float64") * factor
     return sel.sort_values(["treatment_group", "value_days"])
 
 
@@ -519,17 +518,20 @@ def timeline_rows(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def timeline_message(rows: pd.DataFrame) -> str:
-    """Return, per group, the earliest onset figure and the longest durability figure, in days, with their studies."""
+    """Return, per group, its earliest figure of each onset kind and its longest durability figure, with studies."""
     parts = []
     for group, sub in rows.groupby("treatment_group", sort=False):
-        onset = sub[sub["kind"] != TIMELINE_KINDS[2]]
-        dur = sub[sub["kind"] == TIMELINE_KINDS[2]]
         bits = []
-        if not onset.empty:
-            o = onset.loc[onset["days"].idxmin()]
-            bits.append(f"first onset figure at {fmt_hours(o['days'] * 24)} ({o['study']})")
+        for kind, words in ((TIMELINE_KINDS[0], "time to response {t}"),
+                            (TIMELINE_KINDS[1], "first response rate reported at {t}")):
+            k = sub[sub["kind"] == kind]
+            if not k.empty:
+                o = k.loc[k["days"].idxmin()]
+                bits.append(words.format(t=fmt_hours(o["days"] * 24)) + f" ({o['study']})")
+        dur = sub[sub["kind"] == TIMELINE_KINDS[2]]
         if not dur.empty:
             d = dur.loc[dur["days"].idxmax()]
-            bits.append(f"benefit or time to relapse up to {d['days']:g} days ({d['study']})")
+            bits.append(f"longest duration or time to relapse {d['days']:g} days ({d['study']}: "
+                        f"{d['outcome_label'].lower()})")
         parts.append(f"{group}: " + "; ".join(bits))
-    return "; ".join(parts) + ". Groups without a figure of one kind show only the other."
+    return ". ".join(parts) + ". A response rate's time point is when it was measured, not when response began."

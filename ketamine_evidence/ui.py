@@ -222,6 +222,7 @@ def _reset_filters() -> None:
     st.query_params.clear()
 
 
+MAIN_FILTERS = 2  # population and treatment groups stay in view; the others sit under 'More filters'
 URL_KEYS = tuple(attr for attr, _, _ in FILTER_WIDGETS)
 
 
@@ -301,9 +302,17 @@ def sidebar(all_rows: pd.DataFrame, meta: dict, source_key: tuple) -> ev.Filters
         _restore("filters_plain", "sidebar_plain", False, bool)
         st.toggle("Plain language", key="sidebar_plain", on_change=_copy_state, args=("sidebar_plain", "filters_plain"),
                   help="Everyday words and 'out of 100 people' pictures instead of ratios and scales.")
-        chosen = {attr: _persisted_multiselect(attr, label, opts[attr], term_help(term))
-                  for attr, label, term in FILTER_WIDGETS}
-        years = _year_slider(all_rows["year"])
+        main, more = FILTER_WIDGETS[:MAIN_FILTERS], FILTER_WIDGETS[MAIN_FILTERS:]
+        chosen = {attr: _persisted_multiselect(attr, label, opts[attr], term_help(term)) for attr, label, term in main}
+        # The rest fold away, so the sidebar fits a 768 px projector and a page draws sooner; open when any is set.
+        active = [label for attr, label, _ in more if st.session_state.get(f"filters_{attr}")]
+        span = st.session_state.get("filters_years")
+        if span and tuple(span) != (int(all_rows["year"].min()), int(all_rows["year"].max())):
+            active.append("Publication year")
+        with st.expander(f"More filters ({len(active)} set)" if active else "More filters", expanded=bool(active)):
+            chosen.update({attr: _persisted_multiselect(attr, label, opts[attr], term_help(term))
+                           for attr, label, term in more})
+            years = _year_slider(all_rows["year"])
         st.button("Clear all filters", on_click=_reset_filters, key="sidebar_reset")
         filters = ev.Filters(years=years, **chosen)
         params = filters_to_params(filters, {"plain": "1"} if plain_mode() else None)

@@ -22,9 +22,10 @@ def body(ctx: ui.Context) -> None:
     other = ui.view(ev.other_side_effect_figures, ctx)
     if not other.empty:
         st.subheader("Other side-effect figures")
-        st.caption("Ratios, numbers needed to harm, counts without a denominator, blood pressure and memory scores: "
-                   "shown as a table because they do not share a scale.")
-        ui.table(other, key="side_other")
+        with st.expander(f"Table of {len(other)} figures that do not share a scale"):
+            st.caption("Ratios, numbers needed to harm, counts without a denominator, blood pressure and memory "
+                       "scores: listed, not charted, because they do not share a scale.")
+            ui.table(other, key="side_other")
 
 
 ui.run_page("Side effects", "What side effects are reported, how often, and do they pass?", body)

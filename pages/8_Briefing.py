@@ -11,6 +11,11 @@ def _briefing_html(_rows, rows_key: tuple, _sources, meta_version: str, filters_
     return briefing.build_html(_rows, _sources, meta, filters_text, link)
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _png_zip(_rows, rows_key: tuple, version: str, link: str) -> bytes:
+    return briefing.png_zip(_rows, version, link)
+
+
 def body(ctx: ui.Context) -> None:
     filters_text = briefing.describe_filters(ctx.filters)
     link = ui.share_link(ui.filters_to_params(ctx.filters))
@@ -32,8 +37,33 @@ def body(ctx: ui.Context) -> None:
                        key="briefing_html", type="primary", icon=":material/download:")
     ui.download_csv(ctx.rows.drop(columns=["citation"], errors="ignore"), "Download the figures (CSV, spreadsheet-safe)",
                     "ketamine_briefing_figures.csv", key="briefing_csv")
-    st.caption("Each chart in the briefing has a camera button that saves it as a PNG. The HTML file holds its own "
-               "chart library, so it opens without an internet connection.")
+    st.caption("The HTML file holds its own chart library, so it opens without an internet connection; each chart in "
+               "it also has a camera button that saves it as a PNG.")
+    png_charts(ctx, link)
+
+
+def _want_png() -> None:
+    st.session_state["briefing_png_wanted"] = True
+
+
+def png_charts(ctx: ui.Context, link: str) -> None:
+    """Offer the briefing's charts as PNG images in one zip, drawn on request (it takes several seconds)."""
+    st.subheader("Charts as images")
+    st.caption("For slides and documents: every chart of the briefing as a PNG, with a text file giving each chart's "
+               "description and sources.")
+    if not st.session_state.get("briefing_png_wanted"):
+        st.button("Prepare the charts as PNG images", key="briefing_png_prepare", on_click=_want_png,
+                  icon=":material/image:")
+        return
+    with st.spinner("Drawing the charts as images (this takes a few seconds)…"):
+        try:
+            data = _png_zip(ctx.rows, tuple(ctx.rows["row_id"]), ctx.meta.get("version", ""), link)
+        except RuntimeError as err:
+            st.warning(str(err), icon=":material/image_not_supported:")
+            return
+    st.download_button("Download the charts (PNG images in a zip)", data=data,
+                       file_name=f"ketamine_briefing_charts_data_{ctx.meta.get('version', '')}.zip",
+                       mime="application/zip", key="briefing_png", icon=":material/download:")
 
 
 ui.run_page("Briefing", "A quick, cited summary of the current view to download.", body)

@@ -18,6 +18,7 @@ PAGES = [
     ("Evidence_explorer", "Evidence explorer and sources", 0),
     ("Claim_checker", "Claim checker", 0),
     ("Briefing", "Briefing", 0),
+    ("Compare", "Compare", 3),
 ]
 
 
@@ -154,4 +155,30 @@ def test_downloaded_briefing_opens_offline_with_its_charts(server, make_page, br
         assert not failed, failed
     finally:
         offline.close()
+    assert not page_errors, page_errors
+
+
+def test_briefing_charts_download_as_png_images_with_their_sources(server, make_page, tmp_path, page_errors):
+    import io
+    import zipfile
+
+    page = make_page()
+    page.goto(f"{server}/Briefing")
+    wait_idle(page)
+    page.get_by_role("button", name="Prepare the charts as PNG images").click()
+    button = page.get_by_role("button", name=re.compile("Download the charts"))
+    expect(button).to_be_visible(timeout=90_000)
+    with page.expect_download() as download:
+        button.click()
+    path = tmp_path / "charts.zip"
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as zf:
+        pngs = [n for n in zf.namelist() if n.endswith(".png")]
+        assert len(pngs) >= 6
+        for name in pngs:
+            data = zf.read(name)
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, name  # a drawn chart, not a blank
+        readme = zf.read("README.txt").decode("utf-8")
+    assert "data version" in readme and "Diamond PR" in readme  # each chart listed with its sources
+    assert all(name in readme for name in pngs)
     assert not page_errors, page_errors

@@ -76,3 +76,12 @@ def test_unrelated_text_matches_nothing(rows):
 
 def test_parse_claim_reads_word_fractions():
     assert 33.3 in cl.parse_claim("a third of patients")["numbers"]
+
+
+def test_claim_figures_lists_every_cited_row_once_per_claim_with_a_readable_line(ds, rows):
+    claims = cl.read_claims(ds.evidence)
+    figs = cl.claim_figures(claims, rows)
+    expected = sum(len(cl.cited_ids(c)) for c in claims["row_ids"])
+    assert len(figs) == expected
+    oxford = figs[(figs["claim_id"] == "seed-3") & (figs["row_id"] == "diamond2014-1")]
+    assert oxford["line"].iloc[0].startswith("Diamond 2014 · IV ketamine") and "29%" in oxford["line"].iloc[0]

@@ -123,3 +123,21 @@ def test_duration_message_names_both_ends():
                {"row_id": "y-1", "study": "Y 2021", "outcome": "time_to_relapse", "unit": "weeks", "value": 4.0})
     msg = ev.duration_message(ev.time_to_event(df, "time_to_relapse"), "times to relapse")
     assert "from 18 days (X 2020" in msg and "to 28 days (Y 2021" in msg
+
+
+def test_timeline_keeps_onset_and_durability_kinds_apart_and_converts_units_openly():
+    df = frame(
+        {"row_id": "x-1", "time_hours": 4.0},  # a response rate measured 4 h after the first dose
+        {"row_id": "x-2", "time_hours": 24.0},  # a later one of the same group: not the earliest
+        {"row_id": "x-3", "dimension": "durability", "outcome": "duration_of_benefit", "unit": "weeks", "value": 3.0},
+        {"row_id": "x-4", "dimension": "onset", "outcome": "time_to_response", "unit": "hours", "value": 12.0,
+         "treatment_group": "SSRI", "family": "Traditional antidepressants"},
+        {"row_id": "x-5", "dimension": "durability", "outcome": "relapse", "unit": "%", "value": 30.0},  # not a time
+    )
+    t = ev.timeline_rows(df).set_index("row_id")
+    assert set(t.index) == {"x-1", "x-3", "x-4"}
+    assert t.loc["x-1", "kind"] == ev.TIMELINE_KINDS[1] and t.loc["x-1", "days"] == pytest.approx(4 / 24)
+    assert t.loc["x-3", "kind"] == ev.TIMELINE_KINDS[2] and t.loc["x-3", "days"] == 21.0
+    assert t.loc["x-4", "kind"] == ev.TIMELINE_KINDS[0] and t.loc["x-4", "days"] == 0.5
+    msg = ev.timeline_message(t.reset_index())
+    assert "IV ketamine: first response rate reported at 4 hours" in msg and "time to relapse 21 days" in msg
