@@ -205,6 +205,16 @@ def _persisted_multiselect(attr: str, label: str, options: list, help_text: str 
     return tuple(chosen)
 
 
+def _kept_years(years: pd.Series) -> tuple[int, int] | None:
+    """The publication-year span kept from an earlier choice (None for all years), without drawing the slider."""
+    lo, hi = int(years.min()), int(years.max())
+    span = st.session_state.get("filters_years")
+    if not span or lo == hi:
+        return None
+    chosen = (max(lo, min(span[0], hi)), min(hi, max(span[1], lo)))
+    return None if chosen == (lo, hi) else chosen
+
+
 def _year_slider(years: pd.Series) -> tuple[int, int] | None:
     lo, hi = int(years.min()), int(years.max())
     if lo == hi:
@@ -309,21 +319,30 @@ def sidebar(all_rows: pd.DataFrame, meta: dict, source_key: tuple) -> ev.Filters
         span = st.session_state.get("filters_years")
         if span and tuple(span) != (int(all_rows["year"].min()), int(all_rows["year"].max())):
             active.append("Publication year")
-        with st.expander(f"More filters ({len(active)} set)" if active else "More filters", expanded=bool(active)):
-            chosen.update({attr: _persisted_multiselect(attr, label, opts[attr], term_help(term))
-                           for attr, label, term in more})
-            years = _year_slider(all_rows["year"])
+        box = st.expander(f"More filters ({len(active)} set)" if active else "More filters", expanded=bool(active),
+                          key="more_filters_open", on_change="rerun")
+        if box.open:
+            with box:
+                chosen.update({attr: _persisted_multiselect(attr, label, opts[attr], term_help(term))
+                               for attr, label, term in more})
+                years = _year_slider(all_rows["year"])
+        else:  # folded: its widgets are not drawn, and the kept choices still apply
+            chosen.update({attr: tuple(v for v in st.session_state.get(f"filters_{attr}", []) if v in opts[attr])
+                           for attr, _, _ in more})
+            years = _kept_years(all_rows["year"])
         st.button("Clear all filters", on_click=_reset_filters, key="sidebar_reset")
         filters = ev.Filters(years=years, **chosen)
         params = filters_to_params(filters, {"plain": "1"} if plain_mode() else None)
         st.query_params.from_dict(params)
-        with st.expander("Share or cite this view"):
-            link = share_link(params)
-            st.caption("Link that reopens this page with these filters:")
-            st.code(link, language=None, wrap_lines=True)
-            st.caption("Suggested citation:")
-            st.code(f"Ketamine vs traditional antidepressants evidence dashboard, data version {meta.get('version', '?')}. "
-                    f"View: {link}. Accessed {dt.date.today().isoformat()}.", language=None, wrap_lines=True)
+        share = lazy_expander("Share or cite this view", key="share_open")
+        if share.open:
+            with share:
+                link = share_link(params)
+                st.caption("Link that reopens this page with these filters:")
+                st.code(link, language=None, wrap_lines=True)
+                st.caption("Suggested citation:")
+                st.code(f"Ketamine vs traditional antidepressants evidence dashboard, data version {meta.get('version', '?')}. "
+                        f"View: {link}. Accessed {dt.date.today().isoformat()}.", language=None, wrap_lines=True)
         st.divider()
         st.caption(md_escape(f"Data version {meta.get('version', '?')} · {meta.get('created', '')[:10]} · "
                              f"{len(all_rows)} figures from {all_rows['source_id'].nunique()} sources"))
@@ -423,6 +442,15 @@ def table(rows: pd.DataFrame, key: str, columns: list[str] | None = None, limit:
     )
 
 
+def lazy_expander(label: str, key: str):
+    """Return an expander whose content a page builds only while it is open (check `.open`).
+
+    Closed, it sends and draws nothing but its label, so a page with many tables loads sooner; opening it reruns
+    the page, which is quick because every view is cached.
+    """
+    return st.expander(label, key=key, on_change="rerun")
+
+
 def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list[str] | None = None,
           counts: pd.DataFrame | None = None, list_rows: bool = True) -> None:
     """Show a chart with its alt text, any like-for-like warnings, and expandable tables of what it draws.
@@ -435,16 +463,20 @@ def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list
                              + ". Compare within a study, and check each row in the table."), icon=":material/compare_arrows:")
     plotly(fig, alt, key=f"{key}_chart")
     if counts is not None:
-        with st.expander("Table of the numbers drawn in this chart"):
-            st.dataframe(counts, hide_index=True, key=f"{key}_numbers", column_config=SUMMARY_COLUMNS)
-            if not list_rows:
-                st.caption(f"These count {len(rows)} figures; each one, with its source, is listed in the evidence "
-                           "explorer.")
-                st.page_link("pages/5_Evidence_explorer.py", label="Open the evidence explorer",
-                             icon=":material/table_view:")
+        numbers = lazy_expander("Table of the numbers drawn in this chart", key=f"{key}_numbers_open")
+        if numbers.open:
+            with numbers:
+                st.dataframe(counts, hide_index=True, key=f"{key}_numbers", column_config=SUMMARY_COLUMNS)
+                if not list_rows:
+                    st.caption(f"These count {len(rows)} figures; each one, with its source, is listed in the "
+                               "evidence explorer.")
+                    st.page_link("pages/5_Evidence_explorer.py", label="Open the evidence explorer",
+                                 icon=":material/table_view:")
     if list_rows:
-        with st.expander(f"Table of the {len(rows)} figures in this chart"):
-            table(rows, key=f"{key}_table")
+        figures = lazy_expander(f"Table of the {len(rows)} figures in this chart", key=f"{key}_table_open")
+        if figures.open:
+            with figures:
+                table(rows, key=f"{key}_table")
 
 
 SUMMARY_COLUMNS = {

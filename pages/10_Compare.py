@@ -50,8 +50,10 @@ def body(ctx: ui.Context) -> None:
                for i, cat in enumerate(compare.EFFECT_CATEGORIES)}
     ui.show_view(ui.view(views.weighted_burden, ctx, tuple(sorted(weights.items()))), ctx, key="compare_weighted",
                  heading=False)
-    with st.expander("Median incidence by kind of side effect and group"):
-        st.dataframe(ui.view(compare.category_medians, ctx), hide_index=True, key="compare_medians_table")
+    medians = ui.lazy_expander("Median incidence by kind of side effect and group", key="compare_medians_open")
+    if medians.open:
+        with medians:
+            st.dataframe(ui.view(compare.category_medians, ctx), hide_index=True, key="compare_medians_table")
 
 
 ui.run_page("Compare", "Benefit against burden, and side effects weighted by what matters to you.", body)

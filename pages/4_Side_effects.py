@@ -22,10 +22,12 @@ def body(ctx: ui.Context) -> None:
     other = ui.view(ev.other_side_effect_figures, ctx)
     if not other.empty:
         st.subheader("Other side-effect figures")
-        with st.expander(f"Table of {len(other)} figures that do not share a scale"):
-            st.caption("Ratios, numbers needed to harm, counts without a denominator, blood pressure and memory "
-                       "scores: listed, not charted, because they do not share a scale.")
-            ui.table(other, key="side_other")
+        st.caption("Ratios, numbers needed to harm, counts without a denominator, blood pressure and memory scores: "
+                   "listed, not charted, because they do not share a scale.")
+        box = ui.lazy_expander(f"Table of {len(other)} figures that do not share a scale", key="side_other_open")
+        if box.open:
+            with box:
+                ui.table(other, key="side_other")
 
 
 ui.run_page("Side effects", "What side effects are reported, how often, and do they pass?", body)

@@ -40,3 +40,10 @@ def chart_spec(element) -> dict:
 
 def chart_titles(at: AppTest) -> list[str]:
     return [chart_spec(c)["layout"]["title"]["text"] for c in charts(at)]
+
+
+def open_expanders(at: AppTest, suffix: str = "_open") -> AppTest:
+    """Open every lazily built expander whose key ends with `suffix`, as a reader clicking them would, and rerun."""
+    for key in [k for k in at.session_state.keys() if str(k).endswith(suffix)]:
+        at.session_state[key] = True
+    return at.run()

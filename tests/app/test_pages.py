@@ -3,7 +3,7 @@ the disclaimer once, and filters that change what is shown."""
 
 import pytest
 
-from .helpers import PAGES, chart_spec, chart_titles, charts, open_page
+from .helpers import open_expanders, PAGES, chart_spec, chart_titles, charts, open_page
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -29,7 +29,14 @@ def test_every_chart_has_alt_text_and_a_table_of_its_rows(path):
     for c in charts(at):
         assert len(c.proto.alt) > 40
         assert "published figures from" in c.proto.alt
-    assert len(at.expander) >= len(charts(at))
+    tables = [e for e in at.expander if e.label.startswith("Table of the")]
+    assert len(tables) >= len(charts(at))
+    closed = len(at.dataframe)  # tables are built only when their expander opens
+    open_expanders(at)
+    opened = [e for e in at.expander if e.label.startswith("Table of the")]
+    assert all(e.children for e in opened), "an opened table expander is empty"
+    assert len(at.dataframe) >= closed + len(charts(at))
+    assert all(len(df.value) > 0 for df in at.dataframe)
 
 
 def test_sidebar_links_name_every_page_in_order():
@@ -169,7 +176,7 @@ def test_briefing_page_offers_html_and_csv_downloads():
 def test_plain_language_pictures_a_figure_as_100_people_and_uses_plain_help():
     at = open_page("pages/3_Non_response.py")
     n_charts = len(charts(at))
-    expert_help = at.sidebar.multiselect(key="sidebar_certainty").help
+    expert_help = at.sidebar.multiselect(key="sidebar_populations").help
     at.sidebar.toggle(key="sidebar_plain").set_value(True).run()
     assert not at.exception
     specs = [chart_spec(c) for c in charts(at)]
@@ -177,7 +184,7 @@ def test_plain_language_pictures_a_figure_as_100_people_and_uses_plain_help():
     assert len(icon) == 2  # one per tab: response and remission
     assert not any(s["layout"].get("xaxis", {}).get("type") == "log" for s in specs)  # ratios are for experts
     assert len(charts(at)) == n_charts - 1 + len(icon)
-    assert at.sidebar.multiselect(key="sidebar_certainty").help != expert_help
+    assert at.sidebar.multiselect(key="sidebar_populations").help != expert_help
     assert at.query_params["plain"] in ("1", ["1"])
 
 
@@ -198,3 +205,20 @@ def test_compare_page_reorders_groups_when_weights_change():
     at.slider(key="compare_weight_0").set_value(3).run()  # dissociation only
     assert not at.exception
     assert at.success[-1].value != first
+
+
+def test_filters_under_more_filters_still_apply_when_the_box_is_folded():
+    at = open_page("pages/5_Evidence_explorer.py")
+    total = int(at.text[0].value.split()[0])
+    assert "More filters" in [e.label for e in at.sidebar.expander]
+    at.session_state["more_filters_open"] = True
+    at.run()
+    at.sidebar.multiselect(key="sidebar_certainty").select("moderate").run()
+    shown = int(at.text[0].value.split()[0])
+    assert 0 < shown < total
+    at.session_state["more_filters_open"] = False  # the reader folds the box again
+    at.run()
+    assert not at.sidebar.get("multiselect") or "sidebar_certainty" not in [m.key for m in at.sidebar.multiselect]
+    assert int(at.text[0].value.split()[0]) == shown  # the choice still filters
+    assert "More filters (1 set)" in [e.label for e in at.sidebar.expander]
+    assert at.query_params["certainty"] in ("moderate", ["moderate"])

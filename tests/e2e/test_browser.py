@@ -107,6 +107,7 @@ def test_copied_link_restores_the_same_filters_in_a_fresh_browser(server, make_p
     expect(page).to_have_url(re.compile(r"groups=Esketamine"))
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Share or cite this view").click()
+    expect(sidebar.get_by_test_id("stCode").first).to_be_visible()  # built when the expander opens
     link = sidebar.get_by_test_id("stCode").first.inner_text().strip()
     assert "groups=Esketamine" in link and "/Side_effects" in link
 
@@ -181,4 +182,15 @@ def test_briefing_charts_download_as_png_images_with_their_sources(server, make_
         readme = zf.read("README.txt").decode("utf-8")
     assert "data version" in readme and "Diamond PR" in readme  # each chart listed with its sources
     assert all(name in readme for name in pngs)
+    assert not page_errors, page_errors
+
+
+def test_a_chart_table_is_built_when_its_expander_opens(server, make_page, page_errors):
+    page = make_page()
+    page.goto(f"{server}/Durability")
+    wait_idle(page)
+    main = page.get_by_test_id("stMainBlockContainer")
+    expect(main.get_by_test_id("stDataFrame")).to_have_count(0)  # closed tables are not sent
+    main.get_by_text(re.compile(r"^Table of the \d+ figures in this chart$")).first.click()
+    expect(main.get_by_test_id("stDataFrame").first).to_be_visible(timeout=30_000)
     assert not page_errors, page_errors
