@@ -1,6 +1,6 @@
 """Benchmarks: our pages against a minimal reference app, measured in one run on this machine.
 
-    .venv/bin/python bench/run.py            # everything (about 10 minutes on 2 cores)
+    .venv/bin/python bench/run.py            # everything (about 15 minutes on 2 cores)
     .venv/bin/python bench/run.py --quick    # fewer repetitions and smaller crowds
 
 Prints a table (figure, ours, reference, ratio, target, met) and writes bench/out/results.json.
@@ -285,7 +285,7 @@ def bench_crowds(sizes: list[int]) -> None:
 CROWDS: dict = {}
 
 
-def bench_browser_crowd(n: int = 10) -> None:
+def bench_browser_crowd(n: int = 10, rounds: int = 3) -> None:
     from playwright.sync_api import sync_playwright
 
     def one_run(url: str, n_charts: int, ready: str) -> list[float]:
@@ -304,20 +304,32 @@ def bench_browser_crowd(n: int = 10) -> None:
         [t.join(timeout=600) for t in threads]
         return [t for t in times if t is not None]
 
-    res = {}
-    for name, app_dir, path, c, ready in (("reference", REF, "Page", 2, REF_READY), ("ours", ROOT, "Onset", 3, OUR_READY)):
-        port = free_port()
-        proc = start_server(app_dir, port)
-        try:
-            wait_healthy(port)
-            ts = one_run(f"http://127.0.0.1:{port}/{path}", c, ready)
-            res[name] = (len(ts), max(ts) if ts else None)
-        finally:
-            stop(proc)
-    record(f"{n} browsers at once: all rendered", res["ours"][0], n, None, unit="pages")
-    ROWS[-1].update(met=res["ours"][0] == n)
-    record(f"{n} browsers at once: p95 render", res["ours"][1], res["reference"][1], 1.5,
-           note="max of 10 as p95")
+    # On 2 cores ten browsers swamp the machine, so one round's slowest page swings widely (0.9x to 1.5x seen in one
+    # evening). Rounds alternate reference and ours; the figure is the median over rounds of each round's slowest.
+    worst: dict[str, list[float]] = {"reference": [], "ours": []}
+    rendered = {"reference": [], "ours": []}
+    for _ in range(rounds):
+        for name, app_dir, path, c, ready in (("reference", REF, "Page", 2, REF_READY),
+                                              ("ours", ROOT, "Onset", 3, OUR_READY)):
+            port = free_port()
+            proc = start_server(app_dir, port)
+            try:
+                wait_healthy(port)
+                ts = one_run(f"http://127.0.0.1:{port}/{path}", c, ready)
+                rendered[name].append(len(ts))
+                if ts:
+                    worst[name].append(max(ts))
+            finally:
+                stop(proc)
+    record(f"{n} browsers at once: all rendered", min(rendered["ours"]), n, None, unit="pages",
+           note=f"fewest in {rounds} rounds")
+    ROWS[-1].update(met=min(rendered["ours"]) == n)
+    ours_p95 = statistics.median(worst["ours"]) if worst["ours"] else None
+    ref_p95 = statistics.median(worst["reference"]) if worst["reference"] else None
+    record(f"{n} browsers at once: p95 render", ours_p95, ref_p95, 1.5,
+           note=f"max of {n} as p95, median of {rounds} rounds; per round ours "
+                + ", ".join(f"{t:.1f}" for t in worst["ours"]) + " s, reference "
+                + ", ".join(f"{t:.1f}" for t in worst["reference"]) + " s")
 
 
 # ---------------------------------------------------------------- main
@@ -334,7 +346,7 @@ def main() -> int:
     bench_cold_start()
     bench_growth(2 if args.quick else 5, factor=100)
     bench_crowds(sizes)
-    bench_browser_crowd(5 if args.quick else 10)
+    bench_browser_crowd(5 if args.quick else 10, 1 if args.quick else 3)
     OUT.mkdir(exist_ok=True)
     meta = {"cores": os.cpu_count(), "seconds": round(time.time() - t0), "quick": args.quick}
     (OUT / "results.json").write_text(json.dumps({"machine": meta, "rows": ROWS, "crowds": CROWDS}, indent=2, default=str))
