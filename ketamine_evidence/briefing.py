@@ -144,14 +144,16 @@ def png_zip(rows: pd.DataFrame, version: str, link: str) -> bytes:
     browser is available to draw them.
     """
     charts = briefing_views(rows)
+    if not charts:
+        raise RuntimeError("No chart of the briefing has figures in the current view, so there are no images to make.")
     with tempfile.TemporaryDirectory(prefix="briefing_png_") as tmp:
         paths = [os.path.join(tmp, f"{i + 1:02d}_{v.name}.png") for i, v in enumerate(charts)]
         try:
             pio.write_images([v.fig for v in charts], paths, format="png", width=PNG_WIDTH,
                              height=[int(v.fig.layout.height or 500) for v in charts], scale=1.5)
         except Exception as err:  # noqa: BLE001 - Kaleido raises several kinds when Chromium is missing or fails
-            raise RuntimeError("The charts could not be drawn as images on this server (no headless browser is "
-                               "available). Each chart's camera button saves it as a PNG instead.") from err
+            raise RuntimeError("The charts could not be drawn as images on this server: it needs a headless Chromium, "
+                               "which did not start. Each chart's camera button saves it as a PNG instead.") from err
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
             notes = [f"Charts from the ketamine vs traditional antidepressants evidence dashboard, data version "

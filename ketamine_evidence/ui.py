@@ -162,11 +162,6 @@ def view(fn, ctx: "Context", *args):
     return _cached_call(fn.__module__, fn.__name__, tuple(args), ctx.filters, ctx.source_key)
 
 
-def all_rows_view(fn, ctx: "Context", *args):
-    """Return fn(all rows of the dataset, *args), cached by dataset and arguments (read-only, shared)."""
-    return _cached_call(fn.__module__, fn.__name__, tuple(args), ev.Filters(), ctx.source_key)
-
-
 def _stamp(folder: Path) -> tuple:
     """File sizes and modification times: a cheap key so an edited CSV is re-read."""
     return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv")))

@@ -42,8 +42,8 @@ def body(ctx: ui.Context) -> None:
     png_charts(ctx, link)
 
 
-def _want_png() -> None:
-    st.session_state["briefing_png_wanted"] = True
+def _want_png(rows_key: tuple) -> None:
+    st.session_state["briefing_png_for"] = rows_key  # drawn for this view only; other filters ask again
 
 
 def png_charts(ctx: ui.Context, link: str) -> None:
@@ -51,13 +51,14 @@ def png_charts(ctx: ui.Context, link: str) -> None:
     st.subheader("Charts as images")
     st.caption("For slides and documents: every chart of the briefing as a PNG, with a text file giving each chart's "
                "description and sources.")
-    if not st.session_state.get("briefing_png_wanted"):
-        st.button("Prepare the charts as PNG images", key="briefing_png_prepare", on_click=_want_png,
+    rows_key = tuple(ctx.rows["row_id"])
+    if st.session_state.get("briefing_png_for") != rows_key:
+        st.button("Prepare the charts as PNG images", key="briefing_png_prepare", on_click=_want_png, args=(rows_key,),
                   icon=":material/image:")
         return
     with st.spinner("Drawing the charts as images (this takes a few seconds)…"):
         try:
-            data = _png_zip(ctx.rows, tuple(ctx.rows["row_id"]), ctx.meta.get("version", ""), link)
+            data = _png_zip(ctx.rows, rows_key, ctx.meta.get("version", ""), link)
         except RuntimeError as err:
             st.warning(str(err), icon=":material/image_not_supported:")
             return

@@ -72,3 +72,10 @@ def test_filters_are_described_in_words():
     f = ev.Filters(populations=("treatment-resistant depression",), years=(2010, 2020))
     assert briefing.describe_filters(f) == "population: treatment-resistant depression; published 2010–2020"
     assert briefing.describe_filters(ev.Filters()) == "All figures (no filters)"
+
+
+
+def test_png_export_says_so_in_a_sentence_when_the_view_has_no_chart(ds):
+    rows = ev.with_sources(ds.evidence, ds.sources)
+    with pytest.raises(RuntimeError, match="no images to make"):
+        briefing.png_zip(rows.iloc[0:0], "1.0.1", "")
