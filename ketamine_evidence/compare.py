@@ -80,11 +80,11 @@ def weighted_burden(df: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame
     return out.sort_values("weighted_burden").reset_index(drop=True)
 
 
-def benefit_burden_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """Return the response and side-effect incidence rows behind the benefit-burden chart."""
+def benefit_burden_rows(df: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """Return the response and side-effect incidence rows behind the benefit-burden chart (`summary` is its
+    benefit_burden table, passed in so it is not computed twice)."""
     rows = ev.concat_rows(ev.rates(df, "non_response", ("response",)), ev.side_effect_rates(df))
-    groups = set(benefit_burden(df)["treatment_group"]) if not rows.empty else set()
-    return rows[rows["treatment_group"].isin(groups)] if not rows.empty else rows
+    return rows[rows["treatment_group"].isin(set(summary["treatment_group"]))] if not rows.empty else rows
 
 
 def benefit_burden(df: pd.DataFrame) -> pd.DataFrame:
@@ -121,13 +121,3 @@ def weighted_message(wb: pd.DataFrame) -> str:
             f"{lo['categories_with_data']} of {lo['categories_weighted']} kinds with data) and the heaviest is "
             f"{hi['treatment_group']} ({hi['weighted_burden']:.1f}, {hi['categories_with_data']} of "
             f"{hi['categories_weighted']} kinds).")
-
-
-def weighted_burden_items(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
-    """weighted_burden with the weights as a tuple of pairs (hashable, so the result can be cached)."""
-    return weighted_burden(df, dict(weights))
-
-
-def weighted_rows_items(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> pd.DataFrame:
-    """weighted_rows with the weights as a tuple of pairs (hashable, so the result can be cached)."""
-    return weighted_rows(df, dict(weights))

@@ -164,13 +164,18 @@ def time_to_event(df: pd.DataFrame, outcome: str) -> pd.DataFrame:
     return sel.sort_values(["treatment_group", "value_days"])
 
 
+def earliest_response_rows(course: pd.DataFrame) -> pd.DataFrame:
+    """Return, per treatment group, the whole row of its earliest reported response rate in the onset course."""
+    resp = course[course["outcome"] == "response"]
+    return resp.loc[resp.groupby("treatment_group", observed=True)["time_hours"].idxmin()] if not resp.empty else resp
+
+
 def first_response_times(course: pd.DataFrame) -> pd.DataFrame:
     """Return, per treatment group, the earliest time point at which a response rate is reported."""
-    resp = course[course["outcome"] == "response"]
-    if resp.empty:
+    first = earliest_response_rows(course)
+    if first.empty:
         return pd.DataFrame(columns=["treatment_group", "time_hours", "value", "study"])
-    idx = resp.groupby("treatment_group", observed=True)["time_hours"].idxmin()
-    return resp.loc[idx, ["treatment_group", "time_hours", "value", "study"]].reset_index(drop=True)
+    return first[["treatment_group", "time_hours", "value", "study"]].reset_index(drop=True)
 
 
 def rates(df: pd.DataFrame, dimension: str, outcomes: tuple[str, ...]) -> pd.DataFrame:
@@ -500,9 +505,7 @@ def timeline_rows(df: pd.DataFrame) -> pd.DataFrame:
     times to relapse. Hours and weeks are converted to days openly (hours / 24, weeks x 7).
     """
     ttr = time_to_event(df, "time_to_response")
-    course = onset_time_course(df)
-    resp = course[course["outcome"] == "response"]
-    first = resp.loc[resp.groupby("treatment_group", observed=True)["time_hours"].idxmin()] if not resp.empty else resp
+    first = earliest_response_rows(onset_time_course(df))
     dur = durations(df)
     parts = [
         ttr.assign(kind=TIMELINE_KINDS[0], days=ttr["value_days"]) if not ttr.empty else ttr,

@@ -191,13 +191,22 @@ def _restore(keep: str, widget: str, default, valid) -> None:
     st.session_state[widget] = valid(st.session_state.get(keep, default))
 
 
+def _kept_choice(attr: str, options: list) -> list:
+    """The values kept for a filter from earlier choices, dropping any the options no longer hold."""
+    return [v for v in st.session_state.get(f"filters_{attr}", []) if v in options]
+
+
 def _persisted_multiselect(attr: str, label: str, options: list, help_text: str | None) -> tuple:
     """A multiselect whose choice survives page changes; returns the chosen values."""
     keep, widget = f"filters_{attr}", f"sidebar_{attr}"
-    _restore(keep, widget, [], lambda chosen: [v for v in chosen if v in options])
+    st.session_state[widget] = _kept_choice(attr, options)  # what _restore does, with the same check as a folded box
     chosen = st.multiselect(label, options, key=widget, help=help_text, placeholder="All",
                             on_change=_copy_state, args=(widget, keep))
     return tuple(chosen)
+
+
+def _clamp_years(span, lo: int, hi: int) -> tuple[int, int]:
+    return max(lo, min(span[0], hi)), min(hi, max(span[1], lo))
 
 
 def _kept_years(years: pd.Series) -> tuple[int, int] | None:
@@ -206,7 +215,7 @@ def _kept_years(years: pd.Series) -> tuple[int, int] | None:
     span = st.session_state.get("filters_years")
     if not span or lo == hi:
         return None
-    chosen = (max(lo, min(span[0], hi)), min(hi, max(span[1], lo)))
+    chosen = _clamp_years(span, lo, hi)
     return None if chosen == (lo, hi) else chosen
 
 
@@ -215,7 +224,7 @@ def _year_slider(years: pd.Series) -> tuple[int, int] | None:
     if lo == hi:
         return None
     keep, widget = "filters_years", "sidebar_years"
-    _restore(keep, widget, (lo, hi), lambda v: (max(lo, min(v[0], hi)), min(hi, max(v[1], lo))))
+    _restore(keep, widget, (lo, hi), lambda v: _clamp_years(v, lo, hi))
     chosen = st.slider("Publication year", lo, hi, key=widget, on_change=_copy_state, args=(widget, keep))
     return None if tuple(chosen) == (lo, hi) else tuple(chosen)
 
@@ -310,9 +319,8 @@ def sidebar(all_rows: pd.DataFrame, meta: dict, source_key: tuple) -> ev.Filters
         main, more = FILTER_WIDGETS[:MAIN_FILTERS], FILTER_WIDGETS[MAIN_FILTERS:]
         chosen = {attr: _persisted_multiselect(attr, label, opts[attr], term_help(term)) for attr, label, term in main}
         # The rest fold away, so the sidebar fits a 768 px projector and a page draws sooner; open when any is set.
-        active = [label for attr, label, _ in more if st.session_state.get(f"filters_{attr}")]
-        span = st.session_state.get("filters_years")
-        if span and tuple(span) != (int(all_rows["year"].min()), int(all_rows["year"].max())):
+        active = [label for attr, label, _ in more if _kept_choice(attr, opts[attr])]
+        if _kept_years(all_rows["year"]) is not None:
             active.append("Publication year")
         box = st.expander(f"More filters ({len(active)} set)" if active else "More filters", expanded=bool(active),
                           key="more_filters_open", on_change="rerun")
@@ -322,8 +330,7 @@ def sidebar(all_rows: pd.DataFrame, meta: dict, source_key: tuple) -> ev.Filters
                                for attr, label, term in more})
                 years = _year_slider(all_rows["year"])
         else:  # folded: its widgets are not drawn, and the kept choices still apply
-            chosen.update({attr: tuple(v for v in st.session_state.get(f"filters_{attr}", []) if v in opts[attr])
-                           for attr, _, _ in more})
+            chosen.update({attr: tuple(_kept_choice(attr, opts[attr])) for attr, _, _ in more})
             years = _kept_years(all_rows["year"])
         st.button("Clear all filters", on_click=_reset_filters, key="sidebar_reset")
         filters = ev.Filters(years=years, **chosen)

@@ -242,7 +242,7 @@ def onset_durability(df: pd.DataFrame) -> View:
 def benefit_burden(df: pd.DataFrame) -> View:
     """Median response against median side-effect incidence per group, with ranges (not pooled estimates)."""
     bb = compare.benefit_burden(df)
-    behind = compare.benefit_burden_rows(df) if not bb.empty else df.iloc[0:0]
+    behind = compare.benefit_burden_rows(df, bb) if not bb.empty else df.iloc[0:0]
     v = View("benefit_burden", "Response against side-effect burden", "treatment groups with both response and "
              "side-effect figures", behind)
     if bb.empty:
