@@ -56,4 +56,5 @@ def body(ctx: ui.Context) -> None:
             st.dataframe(ui.view(compare.category_medians, ctx), hide_index=True, key="compare_medians_table")
 
 
-ui.run_page("Compare", "Benefit against burden, and side effects weighted by what matters to you.", body)
+ui.run_page("Compare", "Benefit against burden, onset against durability, and side effects weighted by what matters to you.",
+            body)
