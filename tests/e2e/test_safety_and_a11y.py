@@ -66,6 +66,9 @@ def test_hostile_cells_render_as_text_and_downloads_carry_no_live_formula(server
     page.get_by_role("textbox", name="Search the figures").fill("")
     page.keyboard.press("Enter")
     wait_idle(page)
+    # The download must be of all three rows: wait for the cleared search to be drawn, not only for idle.
+    expect(page.get_by_text("3 of 3 figures shown.")).to_be_visible()
+    wait_idle(page)
     with page.expect_download() as dl:
         page.get_by_role("button", name="Download these figures (CSV)").click()
     path = tmp_path / "figures.csv"
