@@ -7,6 +7,8 @@ same everywhere and no group is told apart by colour alone.
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -178,7 +180,7 @@ def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "l
     # long labels then never squeeze the plot, on a 390 px phone or on a projector. They are one text trace on a
     # hidden 0-1 axis rather than one annotation each: a browser draws 40 annotations several times slower.
     fig.add_trace(go.Scatter(
-        x=[0] * len(rows), y=rows, xaxis="x2", mode="text", text=[_escape(r) for r in rows],
+        x=[0] * len(rows), y=rows, xaxis="x2", mode="text", text=[_wrapped(_escape(r)) for r in rows],
         textposition="top right", textfont={"size": 12, "color": "#333333"}, hoverinfo="skip", showlegend=False,
         name="labels",
     ))
@@ -191,10 +193,15 @@ def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "l
     return _style(fig, title, height or max(320, 150 + 46 * len(rows)))
 
 
+def _wrapped(text: str, width: int = 48) -> str:
+    """Break a chart label into lines of at most `width` characters (at spaces), so it fits a 390 px phone."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+
+
 def days_chart(df: pd.DataFrame, title: str, label_col: str = "label") -> go.Figure:
     """Return a dot chart of durations converted to days (time to response, time to relapse)."""
     d = df.assign(value=df["value_days"], ci_low=df["ci_low_days"], ci_high=df["ci_high_days"])
-    return dot_ci_chart(d, title, "Days (converted from the unit each source reports)", label_col=label_col)
+    return dot_ci_chart(d, title, "Days (converted from source units)", label_col=label_col)
 
 
 LABEL_MAX = 60
@@ -240,10 +247,12 @@ def evidence_map_chart(counts: pd.DataFrame) -> go.Figure:
         orientation="h", color_discrete_map=FAMILY_COLOURS, pattern_shape_map=FAMILY_PATTERNS,
         category_orders={"family": list(vocab.FAMILIES),
                          "dimension_label": [vocab.DIMENSION_LABELS[d] for d in vocab.DIMENSIONS]},
-        labels={"figures": "Published figures (rows)", "dimension_label": "", "family": "Family"},
+        labels={"figures": "Published figures", "dimension_label": "", "family": "Family"},
         text="figures",
     )
     fig.update_traces(hovertemplate="%{y}<br>%{fullData.name}: %{x} figures<extra></extra>", textposition="outside")
+    # Room past the longest bar for its count, which would otherwise be cut at the plot's edge on a phone.
+    fig.update_xaxes(range=[0, max(1, counts["figures"].max()) * 1.25])
     fig = _style(fig, "Figures in the dataset, by question and family", height=380)
     fig.update_layout(legend_title_text="Family")
     return fig
@@ -259,11 +268,25 @@ def certainty_chart(counts: pd.DataFrame) -> go.Figure:
         counts, x="figures", y="family", color="certainty", pattern_shape="certainty", orientation="h",
         color_discrete_map=CERTAINTY_COLOURS, pattern_shape_map=CERTAINTY_PATTERNS,
         category_orders={"certainty": list(vocab.CERTAINTY), "family": list(vocab.FAMILIES)},
-        labels={"figures": "Published figures (rows)", "family": "", "certainty": "Certainty"},
+        labels={"figures": "Published figures", "family": "", "certainty": "Certainty"},
     )
     fig.update_traces(hovertemplate="%{y}<br>%{fullData.name} certainty: %{x} figures<extra></extra>")
     fig = _style(fig, "How certain is each family's evidence?", height=360)
     fig.update_layout(legend_title_text="Certainty")
+    return fig
+
+
+def untitled(fig: go.Figure) -> go.Figure:
+    """Return a copy of the figure without its title, for a page that sets the title above it as text.
+
+    Plotly does not wrap a title, so a long one is cut off on a phone; page text wraps. Exports (briefing, PNG,
+    presenter) keep the title and the legend under the plot, where a wide screen has room for both.
+    """
+    fig = go.Figure(fig)
+    # With the title gone, the legend goes above the plot, its own title on a line of its own. On a 390 px phone
+    # it wraps onto more rows and the top margin grows to hold them; under the plot it ran over the x-axis title.
+    fig.update_layout(title_text="", margin_t=30,
+                      legend={"y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left", "title_side": "top"})
     return fig
 
 
@@ -319,8 +342,8 @@ def benefit_burden_chart(bb: pd.DataFrame) -> go.Figure:
                            f"Side-effect incidence: median %{{y:g}}% (range {r.burden_min:g}–{r.burden_max:g}, "
                            f"{r.burden_figures} figures)<extra></extra>"),
         ))
-    fig.update_xaxes(title_text="Response: median of reported rates (%)", rangemode="tozero")
-    fig.update_yaxes(title_text="Side effects: median incidence of reported effects (%)", rangemode="tozero")
+    fig.update_xaxes(title_text="Response rate, median (%)", rangemode="tozero")
+    fig.update_yaxes(title_text="Side-effect incidence, median (%)", rangemode="tozero")
     return _style(fig, "Benefit against burden (medians of study figures; bars show the range)", height=520)
 
 
@@ -330,13 +353,15 @@ def weighted_burden_chart(wb: pd.DataFrame) -> go.Figure:
         x=wb["weighted_burden"], y=wb["treatment_group"], orientation="h",
         marker={"color": [COLOURS[g] for g in wb["treatment_group"]],
                 "pattern": {"shape": [FAMILY_PATTERNS[f] for f in wb["family"]]}},
-        text=[f"{v:.1f}  ({k} of {n} categories)" for v, k, n in
-              zip(wb["weighted_burden"], wb["categories_with_data"], wb["categories_weighted"])],
-        textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: weighted burden %{x:.1f}<extra></extra>",
+        # The score alone on the bar (a longer label ran off a phone); how many kinds it rests on is in the hover.
+        text=[f"{v:.1f}" for v in wb["weighted_burden"]], textposition="outside", cliponaxis=False,
+        customdata=wb[["categories_with_data", "categories_weighted"]].to_numpy(),
+        hovertemplate="%{y}: weighted burden %{x:.1f}, from %{customdata[0]} of the %{customdata[1]} kinds weighted"
+                      "<extra></extra>",
     ))
     fig.update_yaxes(categoryorder="array", categoryarray=list(wb["treatment_group"])[::-1], title_text=None)
-    fig.update_xaxes(title_text="Weighted mean incidence of the chosen side effects (%)", rangemode="tozero")
+    # Room past the longest bar for its score, which would otherwise run off a phone's screen.
+    fig.update_xaxes(title_text="Weighted incidence (%)", range=[0, max(1.0, wb["weighted_burden"].max()) * 1.25])
     return _style(fig, "Side-effect burden weighted by what matters to you (lower is lighter)",
                   height=max(300, 120 + 45 * len(wb)))
 
@@ -365,10 +390,12 @@ def timeline_chart(rows: pd.DataFrame, kinds: tuple[str, ...]) -> go.Figure:
             customdata=sub[HOVER_COLUMNS].to_numpy(), hovertemplate=HOVER_TEMPLATE,
         ))
         # The legend explains the symbol only, in a neutral grey, since colour here follows the group on each row.
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=kind, legendgroup=kind, hoverinfo="skip",
+        # Kind names are long: wrapped, so a phone's legend shows them whole rather than cut at the right edge.
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=_wrapped(kind, 34),
+                                 legendgroup=kind, hoverinfo="skip",
                                  marker={"symbol": symbol, "size": 13, "color": "#333333",
                                          "line": {"width": 2.5, "color": "#333333"}}))
-    fig.update_xaxes(type="log", title_text="Days (log scale; hours and weeks converted to days)",
+    fig.update_xaxes(type="log", title_text="Days (log scale)",
                      tickvals=DAY_TICKS, ticktext=DAY_TICK_TEXT)
     fig.update_yaxes(categoryorder="array", categoryarray=groups[::-1], title_text=None)
     fig = _style(fig, "When benefit is first reported, and how long it lasts", height=max(320, 170 + 48 * len(groups)))

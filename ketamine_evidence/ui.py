@@ -454,7 +454,7 @@ def lazy_expander(label: str, key: str):
 
 
 def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list[str] | None = None,
-          counts: pd.DataFrame | None = None, list_rows: bool = True) -> None:
+          counts: pd.DataFrame | None = None, list_rows: bool = True, title: str = "") -> None:
     """Show a chart with its alt text, any like-for-like warnings, and expandable tables of what it draws.
 
     `counts` holds the numbers drawn when they are summaries (counts, medians, scores). A chart of counts passes
@@ -463,6 +463,7 @@ def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list
     if warnings:
         st.warning(md_escape("Not like-for-like: these figures mix " + "; ".join(warnings)
                              + ". Compare within a study, and check each row in the table."), icon=":material/compare_arrows:")
+    chart_title(title)
     plotly(fig, alt, key=f"{key}_chart")
     if counts is not None:
         numbers = lazy_expander("Table of the numbers drawn in this chart", key=f"{key}_numbers_open")
@@ -514,8 +515,14 @@ def show_view(view, ctx: Context, key: str | None = None, heading: bool = True, 
     key_message(view.message)
     if view.note:
         st.caption(view.note)
-    chart(view.fig, view.alt, view.rows, key=key or view.name, warnings=view.warnings, counts=view.counts,
-          list_rows=view.list_rows)
+    chart(view.screen_fig, view.alt, view.rows, key=key or view.name, warnings=view.warnings, counts=view.counts,
+          list_rows=view.list_rows, title=view.title)
+
+
+def chart_title(title: str) -> None:
+    """Set a chart's title above it as page text, which wraps on a narrow screen (a Plotly title does not)."""
+    if title:
+        st.markdown(f"**{md_escape(title)}**")
 
 
 def plotly(fig: go.Figure, alt: str, key: str) -> None:
@@ -532,10 +539,11 @@ def natural_frequency(rows: pd.DataFrame, key: str, filled: str, other: str) -> 
         labels = (rows["study"] + " · " + rows["treatment_group"] + " · " + rows["outcome_label"]).tolist()
         pick = st.selectbox("Figure to picture", range(len(rows)), format_func=lambda i: labels[i], key=key)
         r = rows.iloc[pick]
-        from .charts import COLOURS, icon_array
+        from .charts import COLOURS, icon_array, untitled
 
         fig = icon_array(float(r["value"]), filled, other, COLOURS[r["treatment_group"]])
-        plotly(fig, f"Picture of 100 people: {round(float(r['value']))} {filled}, from {r['study']} "
+        chart_title(fig.layout.title.text)
+        plotly(untitled(fig), f"Picture of 100 people: {round(float(r['value']))} {filled}, from {r['study']} "
                     f"({r['treatment_group']}, {r['population']}).", key=f"{key}_chart")
         st.caption(md_escape(f"{r['value']:g}% rounded to whole people. {r['population'].capitalize()}; "
                              f"{r['certainty']} certainty. Source: {r['study']}."))

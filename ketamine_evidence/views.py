@@ -8,6 +8,7 @@ are computed one way everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 import pandas as pd
@@ -40,6 +41,15 @@ class View:
     @property
     def empty(self) -> bool:
         return self.fig is None
+
+    @property
+    def title(self) -> str:
+        return (self.fig.layout.title.text or "") if self.fig is not None else ""
+
+    @cached_property
+    def screen_fig(self) -> go.Figure | None:
+        """The figure as a page draws it, its title set above it as text; made once, as views are cached."""
+        return charts.untitled(self.fig) if self.fig is not None else None
 
 
 # A chart stays readable (and quick to send) up to this many figures; the rest are counted, not hidden silently.
@@ -234,6 +244,7 @@ def onset_durability(df: pd.DataFrame) -> View:
     """Onset and durability figures of each group on one time axis (kinds kept apart, never combined)."""
     v = View("onset_durability", "Speed of onset against durability", "onset or durability figures in time units",
              ev.timeline_rows(df))
+    v.note = "Times reported in hours or weeks are converted to days (24 hours or 7 days each) to share one axis."
     return _finish(v, lambda r: charts.timeline_chart(r, ev.TIMELINE_KINDS), "Onset and durability timeline",
                    "Each row is a treatment group; open marks are onset figures, filled squares durations of benefit "
                    "or times to relapse, on a log scale in days.", ev.timeline_message, limit=None)
@@ -267,6 +278,8 @@ def weighted_burden(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) ->
     v.counts = wb
     v.message = compare.weighted_message(wb)
     v.fig = charts.weighted_burden_chart(wb)
+    v.note = ("A score rests only on the kinds of side effect with figures for that group; how many of the kinds "
+              "weighted that is shows on hover and in the table of numbers drawn.")
     v.alt = charts.alt_text("Weighted side-effect burden", behind, f"Bars rank {len(wb)} treatment groups, lightest "
                             "first.")
     return v

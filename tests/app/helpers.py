@@ -1,9 +1,11 @@
 """Helpers for AppTest: open a page through the entry point, read its charts."""
 
 import json
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,8 +40,24 @@ def chart_spec(element) -> dict:
     return json.loads(element.proto.spec)
 
 
+def _in_order(node):
+    for child in node.children.values():
+        yield child
+        if isinstance(child, Block):
+            yield from _in_order(child)
+
+
 def chart_titles(at: AppTest) -> list[str]:
-    return [chart_spec(c)["layout"]["title"]["text"] for c in charts(at)]
+    """Each chart's title as the reader sees it: the bold line drawn just above the chart (unescaped)."""
+    titles, last = [], None
+    for el in _in_order(at.main):
+        if el.type == "markdown":
+            last = el.value
+        elif el.type == "plotly_chart":
+            assert last and last.startswith("**") and last.endswith("**"), f"no title above a chart: {last!r}"
+            titles.append(re.sub(r"\\(.)", r"\1", last[2:-2]))
+            last = None
+    return titles
 
 
 def open_expanders(at: AppTest, suffix: str = "_open") -> AppTest:

@@ -39,6 +39,18 @@ def test_every_chart_has_alt_text_and_a_table_of_its_rows(path):
     assert all(len(df.value) > 0 for df in at.dataframe)
 
 
+@pytest.mark.parametrize("path", ["app.py", "pages/1_Onset.py", "pages/2_Durability.py", "pages/3_Non_response.py",
+                                  "pages/4_Side_effects.py", "pages/10_Compare.py"])
+def test_every_chart_title_is_page_text_that_wraps_not_a_plotly_title_that_a_phone_cuts(path):
+    at = open_page(path)
+    assert charts(at), "page draws no chart"
+    titles = chart_titles(at)  # fails if a chart has no bold title line just above it
+    assert len(titles) == len(charts(at))
+    assert all(len(t) > 10 for t in titles)
+    assert not [chart_spec(c)["layout"].get("title", {}).get("text") for c in charts(at)
+                if chart_spec(c)["layout"].get("title", {}).get("text")]
+
+
 def test_sidebar_links_name_every_page_in_order():
     at = open_page("app.py")
     labels = [p.proto.label for p in at.sidebar.get("page_link")]
@@ -180,7 +192,7 @@ def test_plain_language_pictures_a_figure_as_100_people_and_uses_plain_help():
     at.sidebar.toggle(key="sidebar_plain").set_value(True).run()
     assert not at.exception
     specs = [chart_spec(c) for c in charts(at)]
-    icon = [s for s in specs if s["layout"]["title"]["text"].startswith("Out of 100 people")]
+    icon = [t for t in chart_titles(at) if t.startswith("Out of 100 people")]
     assert len(icon) == 2  # one per tab: response and remission
     assert not any(s["layout"].get("xaxis", {}).get("type") == "log" for s in specs)  # ratios are for experts
     assert len(charts(at)) == n_charts - 1 + len(icon)

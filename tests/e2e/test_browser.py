@@ -86,6 +86,64 @@ def test_overview_fits_the_screen_without_sideways_scrolling(server, make_page, 
     assert not page_errors, page_errors
 
 
+# Boxes of what a reader must be able to read in each chart, in page pixels.
+CHART_PARTS = """(el) => {
+  const boxes = (sel) => [...el.querySelectorAll(sel)].map((n) => n.getBoundingClientRect())
+    .filter((b) => b.width > 0).map((b) => ({left: b.left, right: b.right, top: b.top, bottom: b.bottom}));
+  const r = el.getBoundingClientRect();
+  return {chart: {left: r.left, right: r.right}, legend: boxes("g.legend .legendtext, g.legend .legendtitletext"),
+          xtitle: boxes("g.g-xtitle text"), plot: boxes("rect.nsewdrag"),
+          labels: boxes("g.textpoint text[text-anchor='start'], text.bartext")};
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+# Marks the tab that holds a chart whose tab panel is not the one shown; returns whether there was one.
+MARK_HIDDEN_TAB = """(n) => {
+  const panel = n.closest("[data-testid='stTabPanel']");
+  if (!panel || !panel.hasAttribute("data-st-inactive")) return false;
+  const panels = [...panel.parentElement.children].filter((c) => c.dataset.testid === "stTabPanel");
+  const tabs = panel.closest("[data-testid='stTabs']").querySelectorAll("[data-testid='stTab']");
+  tabs[panels.indexOf(panel)].setAttribute("data-e2e-open", "1");
+  return true;
+}"""
+
+
+def _bring_into_view(page, plot) -> None:
+    """Scroll to a chart, first opening the tab that holds it if that tab is not the one shown."""
+    if plot.evaluate(MARK_HIDDEN_TAB):
+        page.locator("[data-e2e-open='1']").click()
+        page.locator("[data-e2e-open='1']").evaluate("(t) => t.removeAttribute('data-e2e-open')")
+    expect(plot.locator(".main-svg").first).to_be_visible()
+    plot.scroll_into_view_if_needed()
+
+
+@pytest.mark.parametrize("path, title, n_charts", [p for p in PAGES if p[2] > 0])
+def test_on_a_phone_legends_axis_titles_and_row_labels_are_whole_and_clear_of_each_other(
+        server, make_page, page_errors, path, title, n_charts):
+    page = make_page(390, 844)
+    page.goto(f"{server}/{path}")
+    wait_idle(page)
+    plots = page.locator("[data-testid='stPlotlyChart']")
+    expect(plots).to_have_count(n_charts)
+    for i in range(n_charts):
+        _bring_into_view(page, plots.nth(i))
+        expect(plots.nth(i).locator("rect.nsewdrag").first).to_be_attached()
+        parts = plots.nth(i).evaluate(CHART_PARTS)
+        edge = parts["chart"]
+        readable = parts["legend"] + parts["xtitle"] + parts["labels"]
+        assert readable, f"chart {i} on {path or 'Overview'} has no legend, axis title or labels to read"
+        cut = [b for b in readable if b["left"] < edge["left"] - 1 or b["right"] > edge["right"] + 1]
+        assert not cut, f"chart {i} on {path or 'Overview'}: {len(cut)} texts run past the chart's edge"
+        for lg in parts["legend"]:
+            assert not [x for x in parts["xtitle"] + parts["plot"] if _overlap(lg, x)], \
+                f"chart {i} on {path or 'Overview'}: the legend runs over the plot or the x-axis title"
+    assert not page_errors, page_errors
+
+
 def test_chart_hover_names_study_n_time_definition_and_certainty(server, make_page):
     page = make_page()
     page.goto(f"{server}/Side_effects")

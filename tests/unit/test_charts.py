@@ -1,5 +1,7 @@
 """Chart builders: traces, axes, hover data and the shared colour/symbol map (asserting on fig.data, as Plotly's tests do)."""
 
+import json
+
 import pandas as pd
 
 from ketamine_evidence import charts, vocab
@@ -96,3 +98,22 @@ def test_meta_analysis_n_is_labelled_as_pooled_total():
     df = frame({"design": "meta-analysis", "n": 1368})
     fig = charts.dot_ci_chart(df.assign(label="L"), "T", "x")
     assert fig.data[0].customdata[0][2] == "1,368 (all pooled participants)"
+
+
+def test_dot_chart_row_labels_wrap_to_fit_a_phone_without_losing_words():
+    long = "Perahia 2009 · Placebo (up to 52 weeks double-blind maintenance) & more"
+    fig = charts.dot_ci_chart(frame({}).assign(label=long), "T", "x")
+    labels = next(t for t in fig.data if t.name == "labels")
+    lines = labels.text[0].split("<br>")
+    assert len(lines) > 1 and all(len(line) <= 48 for line in lines)
+    assert " ".join(lines) == long.replace("&", "&amp;")  # escaped once, every word kept, in order
+
+
+def test_page_copy_of_a_figure_drops_only_the_title_and_lifts_the_legend_above_the_plot():
+    fig = charts.time_course_chart(frame({"time_hours": 24.0}), "A long title that a phone would cut off", "%")
+    shown = charts.untitled(fig)
+    assert not shown.layout.title.text
+    assert shown.layout.legend.y >= 1 and shown.layout.legend.yanchor == "bottom"
+    assert json.loads(shown.to_json())["data"] == json.loads(fig.to_json())["data"]
+    # The cached figure, shared with exports, keeps its title and legend: the copy is a copy.
+    assert fig.layout.title.text == "A long title that a phone would cut off" and fig.layout.legend.y < 0

@@ -53,5 +53,7 @@ def test_onset_durability_view_places_ketamine_on_both_sides_of_the_timeline(row
     v = views.onset_durability(rows)
     ket = v.rows[v.rows["treatment_group"] == "IV ketamine"]
     assert set(ket["kind"]) >= {ev.TIMELINE_KINDS[1], ev.TIMELINE_KINDS[2]}
-    assert {t.name for t in v.fig.data} <= set(ev.TIMELINE_KINDS)
+    assert {t.legendgroup for t in v.fig.data} <= set(ev.TIMELINE_KINDS)
+    # Legend names are wrapped to fit a phone, but still read as the kind, word for word.
+    assert {t.name.replace("<br>", " ") for t in v.fig.data} <= set(ev.TIMELINE_KINDS)
     assert "IV ketamine" in v.message
