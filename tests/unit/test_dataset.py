@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from ketamine_evidence import vocab
-from ketamine_evidence.data import load_dataset
+from ketamine_evidence.data import DATA_DIR, load_dataset
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +36,12 @@ def test_every_source_is_used_and_every_row_is_cited(ds):
 
 def test_only_documented_sources_lack_a_doi_or_pmid(ds):
     no_id = ds.sources[ds.sources["doi"].isna() & ds.sources["pmid"].isna()]
-    # Diamond 2014: neither could be read in a stored source; see data/CHANGELOG.md 1.0.0.
-    assert set(no_id["source_id"]) <= {"diamond2014"}
+    # Diamond 2014: neither could be read in a stored source (data/CHANGELOG.md 1.0.0). spravatopi: a product label,
+    # which has neither; its FDA label set ID stands in (1.1.0).
+    assert set(no_id["source_id"]) <= {"diamond2014", "spravatopi"}
     assert no_id["other_id"].notna().all()
+    changelog = (DATA_DIR / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert all(f"`{sid}`" in changelog for sid in no_id["source_id"]), "say in the changelog why it has no DOI or PMID"
 
 
 def test_oxford_2014_series_is_in_the_data_with_its_headline_figures(ds):
