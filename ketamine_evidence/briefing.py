@@ -74,7 +74,9 @@ def build_html(rows: pd.DataFrame, sources: pd.DataFrame, meta: dict, filters_te
             parts.append(f"<h3>{_e(v.heading)}</h3><p class='message'>{_e(v.message)}</p>")
             if v.warnings:
                 parts.append(f"<p class='warning'>Not like-for-like: {_e('; '.join(v.warnings))}.</p>")
-            div = pio.to_html(v.fig, full_html=False, include_plotlyjs=first_chart,
+            # As on the pages: the title is text that wraps on a phone, and the legend sits above the plot.
+            parts.append(f"<p class='chart-title'>{_e(v.title)}</p>")
+            div = pio.to_html(v.screen_fig, full_html=False, include_plotlyjs=first_chart,
                               config={"displaylogo": False, "responsive": True})
             first_chart = False
             parts.append(f"<figure role='img' aria-label='{_e(v.alt)}'>{div}<figcaption>{_e(v.alt)}</figcaption></figure>")
@@ -100,7 +102,7 @@ h1 {{ font-size: 1.8rem; }} h2 {{ border-bottom: 2px solid #005A9C; padding-bott
 .notice {{ background: #eef4fb; border-left: 4px solid #005A9C; padding: .6rem 1rem; }}
 .warning {{ background: #fff6e0; border-left: 4px solid #8C6D00; padding: .4rem .8rem; }}
 .certainty {{ font-style: italic; }} figure {{ margin: 1rem 0; }} figcaption {{ font-size: .85rem; color: #555; }}
-code {{ background: #f2f4f7; padding: .1rem .3rem; }}
+code {{ background: #f2f4f7; padding: .1rem .3rem; }} .chart-title {{ font-weight: 600; margin: 1rem 0 0; }}
 </style></head><body>
 <h1>Briefing: ketamine vs traditional antidepressants</h1>
 <p class="notice">This briefing summarises published research to inform. It does not give medical advice.</p>

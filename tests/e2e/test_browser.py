@@ -144,6 +144,36 @@ def test_on_a_phone_legends_axis_titles_and_row_labels_are_whole_and_clear_of_ea
     assert not page_errors, page_errors
 
 
+def test_downloaded_briefing_reads_on_a_phone_with_whole_legends_and_labels(server, make_page, browser, tmp_path):
+    page = make_page()
+    page.goto(f"{server}/Briefing")
+    wait_idle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile("Download briefing")).click()
+    path = tmp_path / "briefing.html"
+    download.value.save_as(path)
+    phone = browser.new_context(offline=True, viewport={"width": 390, "height": 844})
+    try:
+        doc = phone.new_page()
+        doc.goto(path.as_uri())
+        plots = doc.locator(".js-plotly-plot")
+        expect(plots.first.locator("rect.nsewdrag").first).to_be_attached()
+        assert plots.count() >= 6
+        for i in range(plots.count()):
+            plots.nth(i).scroll_into_view_if_needed()
+            parts = plots.nth(i).evaluate(CHART_PARTS)
+            edge = parts["chart"]
+            cut = [b for b in parts["legend"] + parts["xtitle"] + parts["labels"]
+                   if b["left"] < edge["left"] - 1 or b["right"] > edge["right"] + 1]
+            assert not cut, f"briefing chart {i}: {len(cut)} texts run past the chart's edge on a phone"
+            for lg in parts["legend"]:
+                assert not [x for x in parts["xtitle"] + parts["plot"] if _overlap(lg, x)], \
+                    f"briefing chart {i}: the legend runs over the plot or the x-axis title on a phone"
+        expect(doc.locator("p.chart-title")).to_have_count(plots.count())
+    finally:
+        phone.close()
+
+
 def test_chart_hover_names_study_n_time_definition_and_certainty(server, make_page):
     page = make_page()
     page.goto(f"{server}/Side_effects")

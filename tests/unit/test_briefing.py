@@ -1,6 +1,8 @@
 """The briefing: self-contained, every cited source and the data version in it, data text escaped, GRADE wording."""
 
 import datetime as dt
+import html
+import json
 import re
 
 import pandas as pd
@@ -79,3 +81,16 @@ def test_png_export_says_so_in_a_sentence_when_the_view_has_no_chart(ds):
     rows = ev.with_sources(ds.evidence, ds.sources)
     with pytest.raises(RuntimeError, match="no images to make"):
         briefing.png_zip(rows.iloc[0:0], "1.0.1", "")
+
+
+def test_briefing_chart_titles_are_page_text_above_charts_drawn_without_a_clipped_plotly_title(doc):
+    rows, html_doc = doc
+    from ketamine_evidence import views
+
+    drawn = [v for name in ("onset_course", "side_incidence", "durability_relapse")
+             if not (v := views.REGISTRY[name](rows)).empty]
+    assert drawn
+    for v in drawn:
+        assert v.title and f"<p class='chart-title'>{html.escape(v.title, quote=True)}</p>" in html_doc
+        # The embedded figure is the page version: its title is not drawn inside it, where a phone would cut it.
+        assert '"text":' + json.dumps(v.title) not in html_doc
