@@ -355,9 +355,11 @@ def weighted_burden_chart(wb: pd.DataFrame) -> go.Figure:
                 "pattern": {"shape": [FAMILY_PATTERNS[f] for f in wb["family"]]}},
         # The score alone on the bar (a longer label ran off a phone); how many kinds it rests on is in the hover.
         text=[f"{v:.1f}" for v in wb["weighted_burden"]], textposition="outside", cliponaxis=False,
-        customdata=wb[["categories_with_data", "categories_weighted"]].to_numpy(),
-        hovertemplate="%{y}: weighted burden %{x:.1f}, from %{customdata[0]} of the %{customdata[1]} kinds weighted"
-                      "<extra></extra>",
+        # Hover as plain text, not customdata: _style gives every trace with customdata the figure-row template.
+        hovertext=[f"{_escape(g)}: weighted burden {v:.1f}, from {k} of the {n} kinds weighted" for g, v, k, n in
+                   zip(wb["treatment_group"], wb["weighted_burden"], wb["categories_with_data"],
+                       wb["categories_weighted"])],
+        hovertemplate="%{hovertext}<extra></extra>",
     ))
     fig.update_yaxes(categoryorder="array", categoryarray=list(wb["treatment_group"])[::-1], title_text=None)
     # Room past the longest bar for its score, which would otherwise run off a phone's screen.

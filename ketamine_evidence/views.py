@@ -244,7 +244,8 @@ def onset_durability(df: pd.DataFrame) -> View:
     """Onset and durability figures of each group on one time axis (kinds kept apart, never combined)."""
     v = View("onset_durability", "Speed of onset against durability", "onset or durability figures in time units",
              ev.timeline_rows(df))
-    v.note = "Times reported in hours or weeks are converted to days (24 hours or 7 days each) to share one axis."
+    v.note = ("Times reported in hours, weeks or months are converted to days to share one axis (24 hours, 7 days, "
+              "or 30.4 days a month).")
     return _finish(v, lambda r: charts.timeline_chart(r, ev.TIMELINE_KINDS), "Onset and durability timeline",
                    "Each row is a treatment group; open marks are onset figures, filled squares durations of benefit "
                    "or times to relapse, on a log scale in days.", ev.timeline_message, limit=None)

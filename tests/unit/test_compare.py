@@ -48,3 +48,16 @@ def test_benefit_burden_needs_both_kinds_of_figure(rows):
     assert bb["treatment_group"].tolist() == ["SSRI"]
     # Burden is the median of all SSRI incidence figures (30, 60, 99), categorised or not.
     assert bb.iloc[0]["response_median"] == 47.0 and bb.iloc[0]["burden_median"] == 60.0
+
+
+def test_weighted_chart_hover_says_how_many_weighted_kinds_each_score_rests_on(rows):
+    from ketamine_evidence import charts
+
+    weights = {c: 0 for c in compare.EFFECT_CATEGORIES}
+    weights.update({"Dissociation or altered perception": 3, "Nausea or vomiting": 1})
+    fig = charts.weighted_burden_chart(compare.weighted_burden(rows, weights))
+    bars = fig.data[0]
+    hover = dict(zip(bars.y, bars.hovertext))
+    assert hover["SSRI"] == "SSRI: weighted burden 30.0, from 1 of the 2 kinds weighted"
+    assert hover["Esketamine"].endswith("from 2 of the 2 kinds weighted")
+    assert "%{hovertext}" in bars.hovertemplate and "customdata" not in bars.hovertemplate
