@@ -101,6 +101,17 @@ def _overlap(a, b) -> bool:
     return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
+def _assert_texts_fit(parts: dict, where: str) -> None:
+    """Every legend entry, axis title and row label lies within the chart; the legend covers neither plot nor title."""
+    edge = parts["chart"]
+    cut = [b for b in parts["legend"] + parts["xtitle"] + parts["labels"]
+           if b["left"] < edge["left"] - 1 or b["right"] > edge["right"] + 1]
+    assert not cut, f"{where}: {len(cut)} texts run past the chart's edge"
+    for lg in parts["legend"]:
+        assert not [x for x in parts["xtitle"] + parts["plot"] if _overlap(lg, x)], \
+            f"{where}: the legend runs over the plot or the x-axis title"
+
+
 # Marks the tab that holds a chart whose tab panel is not the one shown; returns whether there was one.
 MARK_HIDDEN_TAB = """(n) => {
   const panel = n.closest("[data-testid='stTabPanel']");
@@ -133,25 +144,26 @@ def test_on_a_phone_legends_axis_titles_and_row_labels_are_whole_and_clear_of_ea
         _bring_into_view(page, plots.nth(i))
         expect(plots.nth(i).locator("rect.nsewdrag").first).to_be_attached()
         parts = plots.nth(i).evaluate(CHART_PARTS)
-        edge = parts["chart"]
-        readable = parts["legend"] + parts["xtitle"] + parts["labels"]
-        assert readable, f"chart {i} on {path or 'Overview'} has no legend, axis title or labels to read"
-        cut = [b for b in readable if b["left"] < edge["left"] - 1 or b["right"] > edge["right"] + 1]
-        assert not cut, f"chart {i} on {path or 'Overview'}: {len(cut)} texts run past the chart's edge"
-        for lg in parts["legend"]:
-            assert not [x for x in parts["xtitle"] + parts["plot"] if _overlap(lg, x)], \
-                f"chart {i} on {path or 'Overview'}: the legend runs over the plot or the x-axis title"
+        assert parts["legend"] + parts["xtitle"] + parts["labels"], \
+            f"chart {i} on {path or 'Overview'} has no legend, axis title or labels to read"
+        _assert_texts_fit(parts, f"chart {i} on {path or 'Overview'}")
     assert not page_errors, page_errors
 
 
-def test_downloaded_briefing_reads_on_a_phone_with_whole_legends_and_labels(server, make_page, browser, tmp_path):
-    page = make_page()
+def _download_briefing(page, server: str, tmp_path):
+    """Download the Briefing page's HTML file and return where it was saved."""
     page.goto(f"{server}/Briefing")
     wait_idle(page)
     with page.expect_download() as download:
         page.get_by_role("button", name=re.compile("Download briefing")).click()
     path = tmp_path / "briefing.html"
     download.value.save_as(path)
+    return path
+
+
+def test_downloaded_briefing_reads_on_a_phone_with_whole_legends_and_labels(server, make_page, browser, tmp_path):
+    page = make_page()
+    path = _download_briefing(page, server, tmp_path)
     phone = browser.new_context(offline=True, viewport={"width": 390, "height": 844})
     try:
         doc = phone.new_page()
@@ -161,14 +173,7 @@ def test_downloaded_briefing_reads_on_a_phone_with_whole_legends_and_labels(serv
         assert plots.count() >= 6
         for i in range(plots.count()):
             plots.nth(i).scroll_into_view_if_needed()
-            parts = plots.nth(i).evaluate(CHART_PARTS)
-            edge = parts["chart"]
-            cut = [b for b in parts["legend"] + parts["xtitle"] + parts["labels"]
-                   if b["left"] < edge["left"] - 1 or b["right"] > edge["right"] + 1]
-            assert not cut, f"briefing chart {i}: {len(cut)} texts run past the chart's edge on a phone"
-            for lg in parts["legend"]:
-                assert not [x for x in parts["xtitle"] + parts["plot"] if _overlap(lg, x)], \
-                    f"briefing chart {i}: the legend runs over the plot or the x-axis title on a phone"
+            _assert_texts_fit(plots.nth(i).evaluate(CHART_PARTS), f"briefing chart {i}")
         expect(doc.locator("p.chart-title")).to_have_count(plots.count())
     finally:
         phone.close()
@@ -225,12 +230,7 @@ def test_presenter_mode_steps_through_the_sequence_with_the_sidebar_hidden(serve
 
 def test_downloaded_briefing_opens_offline_with_its_charts(server, make_page, browser, tmp_path, page_errors):
     page = make_page()
-    page.goto(f"{server}/Briefing")
-    wait_idle(page)
-    with page.expect_download() as download:
-        page.get_by_role("button", name=re.compile("Download briefing")).click()
-    path = tmp_path / "briefing.html"
-    download.value.save_as(path)
+    path = _download_briefing(page, server, tmp_path)
     offline = browser.new_context(offline=True)
     try:
         doc = offline.new_page()
