@@ -453,6 +453,17 @@ def lazy_expander(label: str, key: str):
     return st.expander(label, key=key, on_change="rerun")
 
 
+def lazy_table(label: str, open_key: str, rows: pd.DataFrame, key: str, columns: list[str] | None = None,
+               caption: str | None = None) -> None:
+    """A lazy expander holding a table of rows (with an optional caption), built only while it is open."""
+    box = lazy_expander(label, key=open_key)
+    if box.open:
+        with box:
+            if caption:
+                st.caption(caption)
+            table(rows, key=key, columns=columns)
+
+
 def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list[str] | None = None,
           counts: pd.DataFrame | None = None, list_rows: bool = True, title: str = "") -> None:
     """Show a chart with its alt text, any like-for-like warnings, and expandable tables of what it draws.
@@ -476,10 +487,7 @@ def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list
                     st.page_link("pages/5_Evidence_explorer.py", label="Open the evidence explorer",
                                  icon=":material/table_view:")
     if list_rows:
-        figures = lazy_expander(f"Table of the {len(rows)} figures in this chart", key=f"{key}_table_open")
-        if figures.open:
-            with figures:
-                table(rows, key=f"{key}_table")
+        lazy_table(f"Table of the {len(rows)} figures in this chart", f"{key}_table_open", rows, key=f"{key}_table")
 
 
 SUMMARY_COLUMNS = {

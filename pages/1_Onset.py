@@ -19,10 +19,8 @@ def body(ctx: ui.Context) -> None:
     ui.show_view(ui.view(views.onset_time_to_response, ctx), ctx)
     shares = ui.view(ev.response_time_shares, ctx)
     if not shares.empty:
-        box = ui.lazy_expander("Shares of patients by how long they took to respond", key="onset_shares_open")
-        if box.open:
-            with box:
-                ui.table(shares, key="onset_shares")
+        ui.lazy_table("Shares of patients by how long they took to respond", "onset_shares_open", shares,
+                      key="onset_shares")
 
 
 ui.run_page("Onset speed", "How soon after the first dose do patients improve?", body)

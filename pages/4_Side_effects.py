@@ -24,10 +24,8 @@ def body(ctx: ui.Context) -> None:
         st.subheader("Other side-effect figures")
         st.caption("Ratios, numbers needed to harm, counts without a denominator, blood pressure and memory scores: "
                    "listed, not charted, because they do not share a scale.")
-        box = ui.lazy_expander(f"Table of {len(other)} figures that do not share a scale", key="side_other_open")
-        if box.open:
-            with box:
-                ui.table(other, key="side_other")
+        ui.lazy_table(f"Table of {len(other)} figures that do not share a scale", "side_other_open", other,
+                      key="side_other")
 
 
 ui.run_page("Side effects", "What side effects are reported, how often, and do they pass?", body)

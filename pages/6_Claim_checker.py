@@ -37,11 +37,9 @@ def body(ctx: ui.Context) -> None:
             else:
                 st.caption("No figure in the dataset bears on this claim.")
     if not figures.empty:
-        box = ui.lazy_expander(f"Sources for the {len(figures)} figures cited above", key="claims_sources_open")
-        if box.open:
-            with box:
-                st.caption("One row per figure a claim cites; the first column names the claim.")
-                ui.table(figures, key="claims_sources", columns=CLAIM_TABLE)
+        ui.lazy_table(f"Sources for the {len(figures)} figures cited above", "claims_sources_open", figures,
+                      key="claims_sources", columns=CLAIM_TABLE,
+                      caption="One row per figure a claim cites; the first column names the claim.")
 
     st.subheader("Check a claim of your own")
     text = st.text_area("Type or paste a claim", key="claims_query", max_chars=500, height=90,

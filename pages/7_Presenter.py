@@ -63,10 +63,8 @@ def body(ctx: ui.Context) -> None:
         st.markdown(f"**For discussion:** {ui.md_escape(row['after_reveal'])}")
     if view.warnings:
         st.caption(ui.md_escape("Not like-for-like: " + "; ".join(view.warnings) + "."))
-    box = ui.lazy_expander(f"Table of the {len(view.rows)} figures", key=f"presenter_table_open_{step}")
-    if box.open:
-        with box:
-            ui.table(view.rows, key=f"presenter_table_{step}")
+    ui.lazy_table(f"Table of the {len(view.rows)} figures", f"presenter_table_open_{step}", view.rows,
+                  key=f"presenter_table_{step}")
 
 
 ui.run_page("Presenter mode", "For teaching: one question, one chart at a time.", body, compact=True)
