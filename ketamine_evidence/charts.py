@@ -25,6 +25,7 @@ COLOURS = {
     "TCA": "#009E73",                  # bluish green
     "Other antidepressant": "#6A3D9A", # purple
     "Antidepressants (pooled)": "#004D80",
+    "Antidepressant + placebo spray": "#4B6B8A",  # slate blue: an antidepressant arm, told apart by its open symbol
     "Placebo": "#6E6E6E",
     "Active placebo": "#3D3D3D",
     "ECT": "#8C6D00",                  # dark yellow
@@ -39,6 +40,7 @@ SYMBOLS = {
     "TCA": "triangle-down",
     "Other antidepressant": "pentagon",
     "Antidepressants (pooled)": "hexagon",
+    "Antidepressant + placebo spray": "hexagon-open",
     "Placebo": "circle-open",
     "Active placebo": "square-open",
     "ECT": "cross",

@@ -93,6 +93,7 @@ GROUP_WORDS = {
     "TCA": ("tca", "tcas", "tricyclic", "tricyclics", "amitriptyline", "nortriptyline", "clomipramine"),
     "Other antidepressant": ("bupropion", "wellbutrin", "mirtazapine", "remeron", "agomelatine"),
     "Antidepressants (pooled)": ("antidepressant", "antidepressants", "traditional", "standard", "conventional"),
+    "Antidepressant + placebo spray": ("placebo",),
     "Placebo": ("placebo",),
     "ECT": ("ect", "electroconvulsive"),
 }

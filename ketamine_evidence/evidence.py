@@ -142,10 +142,15 @@ def response_time_shares(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def onset_effect_sizes(df: pd.DataFrame) -> pd.DataFrame:
-    """Return effect sizes and symptom changes against a comparator over time since first dose."""
+    """Return effect sizes and symptom changes against a comparator over time since first dose.
+
+    Prognostic figures (early improvers against early non-improvers) compare patients, not a treatment with a
+    control, so they never enter this treatment-effect view.
+    """
     sel = df[
         (df["dimension"] == "onset")
         & (df["outcome"].isin(["effect_size", "symptom_change"]) | df["unit"].isin(vocab.RELATIVE_UNITS))
+        & (df["outcome"] != "prognostic")
         & (df["unit"] != PERCENT)
         & df["time_hours"].notna()
     ]
@@ -186,7 +191,8 @@ def rates(df: pd.DataFrame, dimension: str, outcomes: tuple[str, ...]) -> pd.Dat
 
 def relative_effects(df: pd.DataFrame, dimension: str) -> pd.DataFrame:
     """Return ratio-type effects (odds, risk, hazard ratios) of a dimension, each against its comparator."""
-    sel = df[(df["dimension"] == dimension) & df["unit"].isin(["odds ratio", "risk ratio", "hazard ratio"])]
+    sel = df[(df["dimension"] == dimension) & df["unit"].isin(["odds ratio", "risk ratio", "hazard ratio"])
+             & (df["outcome"] != "prognostic")]
     return sel.sort_values(["unit", "treatment_group", "value"])
 
 

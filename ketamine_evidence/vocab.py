@@ -44,6 +44,9 @@ TREATMENT_GROUPS = (
     "TCA",
     "Other antidepressant",
     "Antidepressants (pooled)",
+    # The comparator arm of the esketamine trials: an oral antidepressant (newly started in TRANSFORM, continued in
+    # SUSTAIN-1) plus a placebo nasal spray. It is an antidepressant arm, not a placebo arm.
+    "Antidepressant + placebo spray",
     "Placebo",
     "Active placebo",
     "ECT",
@@ -51,7 +54,8 @@ TREATMENT_GROUPS = (
 )
 
 KETAMINE_GROUPS = ("IV ketamine", "Esketamine", "Other ketamine")
-TRADITIONAL_GROUPS = ("SSRI", "SNRI", "TCA", "Other antidepressant", "Antidepressants (pooled)")
+TRADITIONAL_GROUPS = ("SSRI", "SNRI", "TCA", "Other antidepressant", "Antidepressants (pooled)",
+                      "Antidepressant + placebo spray")
 COMPARATOR_GROUPS = ("Placebo", "Active placebo", "ECT", "Other comparator")
 
 FAMILIES = ("Ketamine", "Traditional antidepressants", "Placebo and comparators")

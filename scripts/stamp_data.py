@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ketamine_evidence import vocab  # noqa: E402
+from ketamine_evidence.comparison_sets import MEMBER_COLUMNS, OVERLAP_COLUMNS, SET_COLUMNS  # noqa: E402
 from ketamine_evidence.data import EVIDENCE_COLUMNS, SOURCE_COLUMNS  # noqa: E402
 
 DATA = ROOT / "data"
@@ -104,16 +105,32 @@ AUX_RESOURCES = {
     "teaching_sequence": ("teaching_sequence.csv", "The steps presenter mode follows.",
                           {"step": "integer", "title": "string", "question": "string", "view": "string",
                            "after_reveal": "string"}, ["step"]),
+    "comparison_sets": ("comparison_sets.csv", "Comparison sets: groups of figures that measure the same thing "
+                        "(outcome, population, time window, comparator, effect measure), one headline per question.",
+                        {c: ("integer" if c == "rank" else "number" if c.startswith("window_m") else "string")
+                         for c in SET_COLUMNS}, ["set_id"]),
+    "comparison_members": ("comparison_members.csv", "The evidence rows in each comparison set, each with its side, "
+                           "sample and the reason it fits.", {c: "string" for c in MEMBER_COLUMNS}, ["member_id"]),
+    "sample_overlaps": ("sample_overlaps.csv", "Samples that share patients, never pooled together.",
+                        {c: "string" for c in OVERLAP_COLUMNS}, ["sample_a", "sample_b"]),
+}
+
+
+# Keys between the curated tables that frictionless checks too (the loader checks them, and much more, in code).
+AUX_FOREIGN_KEYS = {
+    "comparison_members": [{"fields": ["set_id"], "reference": {"resource": "comparison_sets", "fields": ["set_id"]}}],
 }
 
 
 def _aux(name: str) -> dict:
     path, desc, fields, key = AUX_RESOURCES[name]
     f = DATA / path
+    schema = {"fields": [{"name": k, "type": v} for k, v in fields.items()], "primaryKey": key, "missingValues": [""]}
+    if name in AUX_FOREIGN_KEYS:
+        schema["foreignKeys"] = AUX_FOREIGN_KEYS[name]
     return {"name": name, "path": path, "description": desc, "profile": "tabular-data-resource", "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8", "hash": f"sha256:{sha256(f)}", "bytes": f.stat().st_size,
-            "schema": {"fields": [{"name": k, "type": v} for k, v in fields.items()], "primaryKey": key,
-                       "missingValues": [""]}}
+            "schema": schema}
 
 
 def descriptor(version: str) -> dict:
