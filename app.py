@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ketamine_evidence import evidence as ev, ui, views
+from ketamine_evidence import ui, views
 from ketamine_evidence.vocab import DIMENSION_LABELS
 
 PAGE_FOR = {
@@ -23,18 +23,24 @@ def body(ctx: ui.Context) -> None:
         ui.empty("figures", ctx)
         return
 
-    st.subheader("The four questions")
-    cards = ui.view(ev.overview_cards, ctx)
+    st.header("The four answers, side by side")
+    st.caption("Each answer puts ketamine beside traditional antidepressants on one measure, from a curated set of "
+               "figures that measure the same thing; open a question for every set and every figure.")
     items = list(PAGE_FOR.items())
-    # One row of two cards at a time, so a phone (where columns stack) keeps the order of the four questions.
+    upload = ctx.source_key and ctx.source_key[0] == "upload"
+    # One row of two answers at a time, so a phone (where columns stack) keeps the order of the four questions.
     for pair in (items[:2], items[2:]):
         for col, (dim, (page, question)) in zip(st.columns(2), pair):
             with col.container(border=True):
                 st.markdown(f"**{DIMENSION_LABELS[dim]}** · {question}")
-                for line in cards.get(dim, []):
-                    st.text(line)
+                if upload:
+                    st.caption("Comparison sets are curated for the published dataset, not drawn for uploads.")
+                else:
+                    head = ui.view(views.headline, ctx, dim)
+                    ui.show_comparison(head, key=f"overview_{dim}", heading=False)
                 st.page_link(page, label=f"Open {DIMENSION_LABELS[dim].lower()}", icon=":material/arrow_forward:")
 
+    st.header("What the evidence base holds")
     ui.show_view(ui.view(views.evidence_map, ctx), ctx, key="overview_map")
 
 

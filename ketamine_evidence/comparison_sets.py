@@ -18,6 +18,7 @@ The rules (each has a unit test that breaks it):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -298,3 +299,16 @@ def _pooling_problems(sets: pd.DataFrame, members: pd.DataFrame, overlaps: pd.Da
                                             f"({other_sample}); overlapping samples are never pooled together"))
             seen[m["sample"]] = m["member_id"]
     return problems
+
+
+@functools.lru_cache(maxsize=4)
+def _curated(folder: str, stamp: tuple) -> ComparisonSets:
+    from .data import load_dataset
+
+    return read_sets(load_dataset(folder).evidence, folder)
+
+
+def curated(folder: Path | str = DATA_DIR) -> ComparisonSets:
+    """Return the curated sets, read and checked once per version of the data files (raises DataValidationError)."""
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(Path(folder).glob("*.csv")))
+    return _curated(str(folder), stamp)

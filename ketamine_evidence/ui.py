@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from . import evidence as ev
-from . import vocab
+from . import views, vocab
 from .data import DATA_DIR, Dataset, DataValidationError, load_dataset
 from .glossary import define
 from .safe import spreadsheet_safe
@@ -504,6 +504,14 @@ SUMMARY_COLUMNS = {
     "weighted_burden": st.column_config.NumberColumn("Weighted burden", format="%.1f"),
     "categories_with_data": st.column_config.NumberColumn("Kinds with data"),
     "categories_weighted": st.column_config.NumberColumn("Kinds weighted"), "missing": "Kinds missing",
+    # A comparison set's table: one row per study effect and per pooled side, as the forest plot draws them.
+    "side": "Side", "study": "Study", "sample": "Sample (trial or pool)", "group": "Group", "n": "n",
+    "value": st.column_config.NumberColumn("Value", format="%.2f"),
+    "ci_low": st.column_config.NumberColumn("95% CI low", format="%.2f"),
+    "ci_high": st.column_config.NumberColumn("95% CI high", format="%.2f"),
+    "weight_pct": st.column_config.NumberColumn("Weight in pool (%)", format="%.1f"), "how": "How it was obtained",
+    "reason": "Why it is in this set",
+    "link": st.column_config.LinkColumn("Source link", display_text=r"https://(?:doi\.org|pubmed\.ncbi\.nlm\.nih\.gov)/(.*)"),
 }
 
 
@@ -525,6 +533,46 @@ def show_view(view, ctx: Context, key: str | None = None, heading: bool = True, 
         st.caption(view.note)
     chart(view.screen_fig, view.alt, view.rows, key=key or view.name, warnings=view.warnings, counts=view.counts,
           list_rows=view.list_rows, title=view.title)
+
+
+def show_comparison(v, key: str, heading: bool = True) -> None:
+    """Draw a comparison-set view: its sentence, what is not like-for-like, the forest plot, its tables and how
+    much the pooled studies disagree; or, when a side has no figure, only the sentence saying which."""
+    if heading:
+        st.subheader(v.heading)
+    if v.empty:
+        st.warning(md_escape(v.message), icon=":material/compare_arrows:")
+        return
+    key_message(v.message)
+    if v.warnings:
+        st.warning(md_escape("Not like-for-like: " + " ".join(v.warnings)), icon=":material/compare_arrows:")
+    chart(v.screen_fig, v.alt, v.rows, key=key, counts=v.counts, title=v.title)
+    if v.note:
+        st.caption(md_escape(v.note))
+
+
+def answer(ctx: Context, dimension: str) -> None:
+    """Open a question page with its side-by-side answer: the headline set, then any other set the reader picks."""
+    st.header("The answer, side by side")
+    if ctx.source_key and ctx.source_key[0] == "upload":
+        st.info("Comparison sets are curated for the published dataset, so they are not drawn for uploaded data. "
+                "Every uploaded figure is shown below.", icon=":material/upload_file:")
+        return
+    try:
+        choices = dict(views.set_choices(dimension))
+    except DataValidationError as err:
+        st.error("The comparison sets did not pass their checks, so no side-by-side answer is drawn. "
+                 f"{len(err.problems)} problem(s) were found; each is listed below.")
+        st.dataframe(err.as_frame(), hide_index=True)
+        return
+    with st.spinner("Comparing like with like…"):
+        head = view(views.headline, ctx, dimension)
+    show_comparison(head, key=f"{dimension}_headline", heading=False)
+    st.subheader("Each comparison in detail")
+    st.caption("Each set holds only figures that measure the same thing: the same outcome, population class, time "
+               "window, kind of comparator and effect measure.")
+    pick = st.selectbox("Comparison", list(choices), format_func=choices.get, key=f"{dimension}_set")
+    show_comparison(view(views.comparison, ctx, pick), key=f"{dimension}_set_detail", heading=False)
 
 
 def chart_title(title: str) -> None:

@@ -14,7 +14,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts, compare, evidence as ev
+from . import charts, compare, comparison_sets, evidence as ev, synthesis
 
 RATIO_UNITS = ("odds ratio", "risk ratio", "hazard ratio")
 
@@ -284,6 +284,52 @@ def weighted_burden(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) ->
     v.alt = charts.alt_text("Weighted side-effect burden", behind, f"Bars rank {len(wb)} treatment groups, lightest "
                             "first.")
     return v
+
+
+# ---------------------------------------------------------------- comparison sets: the side-by-side answer
+
+def set_choices(dimension: str) -> list[tuple[str, str]]:
+    """Return (set id, title) for each comparison set of a question, the headline first."""
+    sets = comparison_sets.curated().of(dimension)
+    return list(zip(sets["set_id"], sets["title"]))
+
+
+def _set_rows(df: pd.DataFrame, members: pd.DataFrame, set_id: str) -> pd.DataFrame:
+    ids = [i for cell in members.loc[members["set_id"] == set_id, ["row_ids", "control_row_ids"]].to_numpy().ravel()
+           for i in comparison_sets.split_ids(cell)]
+    return df[df["row_id"].isin(ids)]
+
+
+def comparison(df: pd.DataFrame, set_id: str, compact: bool = False) -> View:
+    """A comparison set as a forest plot (or, `compact`, its side-by-side summary) with its sentence in words.
+
+    When the filters leave one side without a figure, the view has no chart: its message says which side is missing,
+    so unlike figures are never drawn as if they compared.
+    """
+    sets = comparison_sets.curated()
+    spec = sets.sets.set_index("set_id").loc[set_id].to_dict() | {"set_id": set_id}
+    result = synthesis.synthesise(spec, sets.members, df)
+    v = View(f"set_{set_id}" + ("_headline" if compact else ""), spec["title"], "figures in this comparison",
+             _set_rows(df, sets.members, set_id))
+    v.message = synthesis.headline(result)
+    if result.missing:
+        v.warnings = []
+        return v
+    v.warnings = [spec["differences"]] if spec["differences"] else []
+    v.note = synthesis.heterogeneity_text(result)
+    v.counts = synthesis.effects_table(result)
+    v.fig = charts.forest_chart(result, compact=compact)
+    sides = "; ".join(f"{s.label}: {synthesis.summary(s, spec['measure'])['basis']}" for s in result.sides.values())
+    v.alt = (f"Forest plot, {spec['title']}: {len(v.rows)} published figures from {v.rows['source_id'].nunique()} "
+             f"sources. One row per study with its 95% confidence interval"
+             f"{', and a diamond for each pooled result' if any(s.kind == 'pooled' for s in result.sides.values()) else ''}"
+             f". {sides}. {v.message}")
+    return v
+
+
+def headline(df: pd.DataFrame, dimension: str) -> View:
+    """The question's headline comparison (its rank-1 set), side by side in one compact chart."""
+    return comparison(df, set_choices(dimension)[0][0], compact=True)
 
 
 # Views that need no extra choice: presenter mode and the briefing pick from these by name.

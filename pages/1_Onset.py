@@ -6,6 +6,8 @@ from ketamine_evidence import evidence as ev, ui, views
 
 
 def body(ctx: ui.Context) -> None:
+    ui.answer(ctx, "onset")
+    st.header("Every figure on this question")
     ui.show_view(ui.view(views.onset_course, ctx), ctx)
 
     units = ui.view(ev.onset_effect_units, ctx)

@@ -6,6 +6,8 @@ from ketamine_evidence import evidence as ev, ui, views
 
 
 def body(ctx: ui.Context) -> None:
+    ui.answer(ctx, "durability")
+    st.header("Every figure on this question")
     ui.show_view(ui.view(views.durability_relapse, ctx), ctx)
     ui.show_view(ui.view(views.durability_ratios, ctx), ctx, expert=True)
     ui.show_view(ui.view(views.durability_days, ctx), ctx)

@@ -7,6 +7,8 @@ from ketamine_evidence import evidence as ev, ui, views
 
 
 def body(ctx: ui.Context) -> None:
+    ui.answer(ctx, "non_response")
+    st.header("Every figure on this question")
     st.subheader("Response, remission and non-response rates")
     present = [o for o in views.OUTCOME_WORDS if ((ctx.rows["outcome"] == o) & (ctx.rows["dimension"] == "non_response")
                                                     & (ctx.rows["unit"] == "%")).any()]

@@ -36,6 +36,13 @@ def charts(at: AppTest) -> list:
     return at.get("plotly_chart")
 
 
+def chart_by_key(at: AppTest, key: str):
+    """The chart drawn with widget key `key` (Streamlit keeps the key at the end of the element id)."""
+    found = [c for c in charts(at) if c.proto.id.endswith(f"-{key}")]
+    assert found, f"no chart with key {key!r}; keys: {[c.proto.id.rsplit('-', 1)[-1] for c in charts(at)]}"
+    return found[0]
+
+
 def chart_spec(element) -> dict:
     return json.loads(element.proto.spec)
 

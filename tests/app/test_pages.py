@@ -3,7 +3,7 @@ the disclaimer once, and filters that change what is shown."""
 
 import pytest
 
-from .helpers import open_expanders, PAGES, chart_spec, chart_titles, charts, open_page
+from .helpers import open_expanders, PAGES, chart_by_key, chart_spec, chart_titles, charts, open_page
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -60,7 +60,7 @@ def test_sidebar_links_name_every_page_in_order():
 
 def test_onset_page_shows_ketamine_and_traditional_side_by_side_on_a_log_time_axis():
     at = open_page("pages/1_Onset.py")
-    spec = chart_spec(charts(at)[0])
+    spec = chart_spec(chart_by_key(at, "onset_course_chart"))
     names = {t["name"] for t in spec["data"]}
     assert {"IV ketamine", "Esketamine"} <= names
     assert names & {"SSRI", "SNRI", "TCA", "Antidepressants (pooled)", "Other antidepressant"}
@@ -116,7 +116,7 @@ def test_onset_effect_measure_choice_redraws_with_that_measure():
     radio.set_value("odds ratio").run()
     titles = chart_titles(at)
     assert any(t.startswith("Odds ratio") for t in titles)
-    spec = chart_spec(charts(at)[1])
+    spec = chart_spec(chart_by_key(at, "onset_effects_chart"))
     assert spec["layout"]["yaxis"]["type"] == "log"
 
 
