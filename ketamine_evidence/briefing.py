@@ -26,12 +26,24 @@ CERTAINTY_WORDS = {
     "very low": "We are very uncertain about these figures.",
 }
 
+# Each section opens with its side-by-side answer (a comparison set), then the figures behind the wider picture.
 SECTIONS = (
-    ("onset", ("onset_course", "onset_ttr")),
-    ("durability", ("durability_relapse", "durability_days")),
-    ("non_response", ("response_rates", "treatment_steps")),
-    ("side_effects", ("side_incidence", "side_stop")),
+    ("onset", ("answer_onset", "onset_course", "onset_ttr")),
+    ("durability", ("answer_durability", "durability_relapse", "durability_days")),
+    ("non_response", ("answer_non_response", "response_rates", "treatment_steps")),
+    ("side_effects", ("answer_side_effects", "side_incidence", "side_stop")),
 )
+
+
+def key_points(rows: pd.DataFrame) -> list[dict]:
+    """Return each question's headline sentence with the sources it rests on (the briefing's key points)."""
+    points = []
+    for dim, fn in views.ANSWERS.items():
+        v = fn(rows)
+        points.append({"dimension": DIMENSION_LABELS[dim], "title": v.heading, "sentence": v.message,
+                       "sources": ", ".join(sorted(set(v.rows["study"]))) if not v.rows.empty else "none",
+                       "comparable": not v.empty})
+    return points
 
 
 def typical_certainty(rows: pd.DataFrame) -> str | None:
@@ -70,6 +82,8 @@ def build_html(rows: pd.DataFrame, sources: pd.DataFrame, meta: dict, filters_te
         for name in names:
             v = views.REGISTRY[name](rows)
             if v.empty:
+                if name.startswith("answer_"):  # no like-for-like comparison: say why, draw nothing
+                    parts.append(f"<h3>{_e(v.heading)}</h3><p class='warning'>{_e(v.message)}</p>")
                 continue
             parts.append(f"<h3>{_e(v.heading)}</h3><p class='message'>{_e(v.message)}</p>")
             if v.warnings:
@@ -82,6 +96,8 @@ def build_html(rows: pd.DataFrame, sources: pd.DataFrame, meta: dict, filters_te
             parts.append(f"<figure role='img' aria-label='{_e(v.alt)}'>{div}<figcaption>{_e(v.alt)}</figcaption></figure>")
         parts.append("</section>")
 
+    points = "".join(f"<li><b>{_e(p['dimension'])}</b> ({_e(p['title'])}): {_e(p['sentence'])} "
+                     f"<i>Sources: {_e(p['sources'])}.</i></li>" for p in key_points(rows))
     used = sources[sources["source_id"].isin(set(rows["source_id"]))].sort_values("short_citation")
     refs = []
     for s in used.itertuples():
@@ -108,7 +124,8 @@ code {{ background: #f2f4f7; padding: .1rem .3rem; }} .chart-title {{ font-weigh
 <p class="notice">This briefing summarises published research to inform. It does not give medical advice.</p>
 <p><b>Data version:</b> {_e(version)} · <b>Generated:</b> {_e(created.isoformat())} · <b>Figures:</b> {len(rows)} from {rows['source_id'].nunique()} sources</p>
 <p><b>View:</b> {_e(filters_text)}<br><b>Link to this view:</b> <code>{_e(link)}</code></p>
-<p><b>How to read it:</b> each sentence is computed from the figures in this view; medians describe the rows shown and are not pooled estimates. Certainty wording follows GRADE: "probably" for moderate, "may" for low, "very uncertain" for very low.</p>
+<p><b>How to read it:</b> each sentence is computed from the figures in this view. The key points come from curated comparison sets (figures that measure the same thing); a pooled figure says "pooled" with its number of studies, I² and prediction interval, and medians elsewhere describe the rows shown. Certainty wording follows GRADE: "probably" for moderate, "may" for low, "very uncertain" for very low.</p>
+<section><h2>Key points</h2><ul class="points">{points}</ul></section>
 {''.join(parts)}
 <section><h2>Sources</h2><ol>{''.join(refs)}</ol></section>
 <section><h2>Suggested citation</h2><p>{_e(cite)}</p></section>

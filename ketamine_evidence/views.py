@@ -332,8 +332,32 @@ def headline(df: pd.DataFrame, dimension: str) -> View:
     return comparison(df, set_choices(dimension)[0][0], compact=True)
 
 
+def answer_onset(df: pd.DataFrame) -> View:
+    """The onset question's headline comparison."""
+    return headline(df, "onset")
+
+
+def answer_durability(df: pd.DataFrame) -> View:
+    """The durability question's headline comparison."""
+    return headline(df, "durability")
+
+
+def answer_non_response(df: pd.DataFrame) -> View:
+    """The response question's headline comparison."""
+    return headline(df, "non_response")
+
+
+def answer_side_effects(df: pd.DataFrame) -> View:
+    """The side-effect question's headline comparison."""
+    return headline(df, "side_effects")
+
+
+ANSWERS = {"onset": answer_onset, "durability": answer_durability, "non_response": answer_non_response,
+           "side_effects": answer_side_effects}
+
 # Views that need no extra choice: presenter mode and the briefing pick from these by name.
 REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
+    **{f"answer_{dim}": fn for dim, fn in ANSWERS.items()},
     "evidence_map": evidence_map,
     "onset_course": onset_course,
     "onset_effects": onset_effects,

@@ -25,10 +25,24 @@ def body(ctx: ui.Context) -> None:
     if ctx.rows.empty:
         ui.empty("figures", ctx)
         return
+    st.subheader("Key points")
+    st.caption("Each question's side-by-side answer, from a curated comparison set, with the sources it rests on.")
+    if ctx.source_key and ctx.source_key[0] == "upload":
+        st.caption("Comparison sets are curated for the published dataset, so uploads have no key points.")
+    else:
+        with st.spinner("Comparing like with like…"):
+            points = ui.view(briefing.key_points, ctx)
+        for p in points:
+            with st.container(border=True):
+                st.markdown(f"**{ui.md_escape(p['dimension'])}** · {ui.md_escape(p['title'])}")
+                (st.text if p["comparable"] else st.warning)(p["sentence"])
+                st.caption(ui.md_escape(f"Sources: {p['sources']}."))
+    st.subheader("How sure we can be, question by question")
     for dim, _ in briefing.SECTIONS:
         rows = ctx.rows[ctx.rows["dimension"] == dim]
         if not rows.empty:
             st.text(f"{DIMENSION_LABELS[dim]}: {briefing.certainty_sentence(rows)}")
+    st.subheader("Download")
     with st.spinner("Building the briefing…"):
         html_doc = _briefing_html(ctx.rows, tuple(ctx.rows["row_id"]), ctx.sources, ctx.meta.get("version", ""),
                                   filters_text, link, ctx.meta)

@@ -12,7 +12,8 @@ def test_sequence_runs_overview_to_caveats_with_known_views():
     assert list(seq["step"]) == sorted(seq["step"])
     assert seq["view"].isin(list(REGISTRY)).all()
     assert seq["view"].iloc[0] == "evidence_map" and seq["view"].iloc[-1] == "certainty_mix"
-    for needed in ("onset_course", "durability_relapse", "response_rates", "side_incidence"):
+    # Each of the four questions is revealed through its side-by-side answer, the same view its page opens with.
+    for needed in ("answer_onset", "answer_durability", "answer_non_response", "answer_side_effects"):
         assert needed in set(seq["view"])
     assert not seq["question"].str.contains(r"\d+\s*%").any()  # questions ask; figures come from the data
 
