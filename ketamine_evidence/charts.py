@@ -444,7 +444,8 @@ def forest_rows(result, compact: bool = False) -> pd.DataFrame:
             continue
         if not (compact and s.kind == "pooled"):
             for r in s.effects.to_dict("records"):
-                name = r["study"] if r["sample"] in r["study"] else f"{r['study']} · {r['sample']}"
+                # "Xu 2016 meta-analysis" says it all; "Daly 2019 · SUSTAIN-1 stable remitters" needs both.
+                name = r["sample"] if r["sample"].startswith(r["study"]) else f"{r['study']} · {r['sample']}"
                 detail = " · ".join(p for p in (r["group"], r["n_text"]) if p)
                 out.append({"kind": "published" if r["published_pool"] else "study", "side": side,
                             "label": f"{name}<br>{detail}", "group": r["group"], "value": r["value"],

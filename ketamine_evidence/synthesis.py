@@ -247,8 +247,11 @@ def synthesise(spec: dict, members: pd.DataFrame, rows: pd.DataFrame) -> SetResu
         else:
             res.kind = "several"
         sides[side] = res
-    if "weight" not in effects.columns and not effects.empty:
-        effects["weight"] = np.nan
+    if not effects.empty:
+        if "weight" not in effects.columns:
+            effects["weight"] = np.nan
+        for res in sides.values():  # each side sees the weights just computed
+            res.effects = effects.loc[res.effects.index]
     return SetResult(spec=spec, effects=effects, sides=sides, missing=missing)
 
 

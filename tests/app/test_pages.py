@@ -1,6 +1,8 @@
 """Every page, run through Streamlit's AppTest: it draws without error, with alt text on every chart,
 the disclaimer once, and filters that change what is shown."""
 
+import re
+
 import pytest
 
 from .helpers import open_expanders, PAGES, chart_by_key, chart_spec, chart_titles, charts, open_page
@@ -234,3 +236,59 @@ def test_filters_under_more_filters_still_apply_when_the_box_is_folded():
     assert int(at.text[0].value.split()[0]) == shown  # the choice still filters
     assert "More filters (1 set)" in [e.label for e in at.sidebar.expander]
     assert at.query_params["certainty"] in ("moderate", ["moderate"])
+
+
+QUESTION_PAGES = [("pages/1_Onset.py", "onset"), ("pages/2_Durability.py", "durability"),
+                  ("pages/3_Non_response.py", "non_response"), ("pages/4_Side_effects.py", "side_effects")]
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+@pytest.mark.parametrize("path,dim", QUESTION_PAGES)
+def test_question_page_opens_with_its_side_by_side_answer(path, dim):
+    at = open_page(path)
+    assert not at.exception
+    assert at.header[0].value == "The answer, side by side"
+    first_chart = charts(at)[0]
+    assert first_chart.proto.id.endswith(f"-{dim}_headline_chart")
+    ticks = " ".join(chart_spec(first_chart)["layout"]["yaxis"]["ticktext"]).replace("<br>", " ")
+    assert "Ketamine" in ticks and "Traditional antidepressants" in ticks
+    message = _plain(at.success[0].value).lower()
+    assert "ketamine" in message and "certainty" in message
+    assert [h.value for h in at.header][:2] == ["The answer, side by side", "Every figure on this question"]
+
+
+def test_overview_opens_with_the_four_answers_before_the_evidence_count():
+    at = open_page("app.py")
+    keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at)]
+    assert keys[:4] == ["overview_onset_chart", "overview_durability_chart", "overview_non_response_chart",
+                        "overview_side_effects_chart"]
+    assert keys[4:] == ["overview_map_chart"]
+
+
+def test_an_answer_says_which_side_is_missing_when_the_filters_leave_no_like_for_like_comparison():
+    at = open_page("pages/2_Durability.py")
+    at.sidebar.multiselect(key="sidebar_populations").select("major depression").run()
+    assert not at.exception
+    warnings = " ".join(_plain(w.value) for w in at.warning)
+    assert "No like-for-like comparison here" in warnings and "ketamine is missing" in warnings
+    assert not [c for c in charts(at) if c.proto.id.endswith("-durability_headline_chart")]
+
+
+def test_picking_another_comparison_redraws_its_forest_plot():
+    at = open_page("pages/2_Durability.py")
+    assert at.selectbox(key="durability_set").value == "durability-relapse-rr"
+    at.selectbox(key="durability_set").set_value("durability-relapse-hr").run()
+    spec = chart_spec(chart_by_key(at, "durability_set_detail_chart"))
+    assert spec["layout"]["xaxis"]["title"]["text"] == "Hazard ratio (log scale)"
+    assert "Lewis 2021" in " ".join(spec["layout"]["yaxis"]["ticktext"])
+
+
+def test_briefing_page_opens_with_a_key_point_per_question():
+    at = open_page("pages/8_Briefing.py")
+    assert [s.value for s in at.subheader][:2] == ["Briefing for the current view", "Key points"]
+    points = [t.value for t in at.text if "certainty" in t.value and "ketamine" in t.value.lower()]
+    assert len(points) == 4
+    assert sum(_plain(c.value).startswith("Sources: ") for c in at.caption) == 4
