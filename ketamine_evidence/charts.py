@@ -413,6 +413,7 @@ def timeline_chart(rows: pd.DataFrame, kinds: tuple[str, ...]) -> go.Figure:
 LOG_TICKS = [0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
 SIDE_HEADERS = {"ketamine": "Ketamine", "traditional": "Traditional antidepressants"}
 POOL_COLOUR = "#1A1A1A"
+FAVOURS_LINE = 0.6  # y units one line of the "favours" words takes (a unit is about 30 px high)
 
 
 def _fmt_value(measure: str, v) -> str:
@@ -445,7 +446,8 @@ def forest_rows(result, compact: bool = False) -> pd.DataFrame:
         if not (compact and s.kind == "pooled"):
             for r in s.effects.to_dict("records"):
                 # "Xu 2016 meta-analysis" says it all; "Daly 2019 · SUSTAIN-1 stable remitters" needs both.
-                name = r["sample"] if r["sample"].startswith(r["study"]) else f"{r['study']} · {r['sample']}"
+                name = (r["sample"] if r["sample"].split()[0] == r["study"].split()[0]
+                        else f"{r['study']} · {r['sample']}")
                 detail = " · ".join(p for p in (r["group"], r["n_text"]) if p)
                 out.append({"kind": "published" if r["published_pool"] else "study", "side": side,
                             "label": f"{name}<br>{detail}", "group": r["group"], "value": r["value"],
@@ -538,7 +540,11 @@ def forest_chart(result, compact: bool = False, title: str | None = None) -> go.
     favours = null is not None and bool(spec.get("low_label")) and bool(spec.get("high_label"))
     y_top = 0.3
     y_rows_end = float((rows["y"] - rows["step"] / 2).min())
-    y_bottom = y_rows_end - (1.3 if favours else 0.2)
+    favours_room = 0.0
+    if favours:
+        lines = sum(_wrapped(t, 22).count("<br>") + 1 for t in (spec["low_label"] + "  ←", spec["high_label"] + "  →"))
+        favours_room = 0.35 + FAVOURS_LINE * lines
+    y_bottom = y_rows_end - (favours_room or 0.2)
     values = pd.concat([drawn["value"], drawn["ci_low"], drawn["ci_high"], drawn["pi_low"], drawn["pi_high"]]).dropna()
     if null is not None:
         fig.add_trace(go.Scatter(x=[null, null], y=[y_top, y_rows_end], mode="lines", hoverinfo="skip",
@@ -560,18 +566,22 @@ def forest_chart(result, compact: bool = False, title: str | None = None) -> go.
     if favours:
         # What each side of the line favours, in words, under the rows: paper x (the line is at the middle), so the
         # words stay right on log axes too.
-        y_text = y_rows_end - 0.65
-        for x, anchor, text in ((0.49, "right", "← " + spec["low_label"]), (0.51, "left", spec["high_label"] + " →")):
-            fig.add_annotation(x=x, xref="paper", y=y_text, yref="y", xanchor=anchor, yanchor="middle",
-                               text=_wrapped(_escape(text), 24), showarrow=False, align=anchor,
-                               font={"size": 12, "color": "#333333"})
+        # One line each, from the left edge and from the right edge, so each may use the plot's whole width on a
+        # phone (side by side, each had half of it and the right one was cut).
+        y = y_rows_end - 0.15
+        for x, anchor, text in ((0, "left", "← " + spec["low_label"]), (1, "right", spec["high_label"] + " →")):
+            text = _wrapped(_escape(text), 22)
+            fig.add_annotation(x=x, xref="paper", y=y, yref="y", xanchor=anchor, yanchor="top", text=text,
+                               showarrow=False, align=anchor, font={"size": 12, "color": "#333333"})
+            y -= FAVOURS_LINE * (text.count("<br>") + 1) + 0.1
     fig.update_yaxes(tickvals=rows["y"].tolist(), ticktext=rows["tick"].tolist(), range=[y_bottom, y_top],
                      showgrid=False, zeroline=False, automargin=True, tickfont={"size": 12})
-    n_rows = float(rows["step"].sum()) + (1.3 if favours else 0)
+    n_rows = float(rows["step"].sum()) + favours_room
     x_title = {"risk ratio": "Risk ratio (log scale)", "odds ratio": "Odds ratio (log scale)",
                "hazard ratio": "Hazard ratio (log scale)", "risk difference": "Difference, patients per 100",
                "proportion": "Patients (%)"}[measure]
     fig.update_xaxes(title_text=x_title, showgrid=True)
     fig = _style(fig, title if title is not None else spec["title"], height=int(170 + 30 * n_rows))
-    fig.update_layout(legend_title_text="")
+    # Room on the right for the words of what the right side favours, which start at the middle of the plot.
+    fig.update_layout(legend_title_text="", margin_r=24)
     return fig

@@ -9,12 +9,13 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.e2e
 
 # Charts each page draws with the full dataset (the AppTest tier checks which ones).
+# Each question page draws its headline comparison and the comparison picked below it (two forest plots) first.
 PAGES = [
-    ("", "Ketamine vs traditional antidepressants", 1),
-    ("Onset", "Onset speed", 3),
-    ("Durability", "Durability", 3),
-    ("Non_response", "Response and non-response", 4),
-    ("Side_effects", "Side effects", 2),
+    ("", "Ketamine vs traditional antidepressants", 5),
+    ("Onset", "Onset speed", 5),
+    ("Durability", "Durability", 5),
+    ("Non_response", "Response and non-response", 6),
+    ("Side_effects", "Side effects", 4),
     ("Evidence_explorer", "Evidence explorer and sources", 0),
     ("Claim_checker", "Claim checker", 0),
     ("Briefing", "Briefing", 0),
@@ -78,11 +79,12 @@ def test_overview_fits_the_screen_without_sideways_scrolling(server, make_page, 
     page = make_page(width, height)
     page.goto(server)
     wait_idle(page)
-    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(1)
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(5)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"page is {overflow}px wider than a {width}px screen"
-    box = page.locator("[data-testid='stPlotlyChart']").first.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1
+    for i in range(5):
+        box = page.locator("[data-testid='stPlotlyChart']").nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1
     assert not page_errors, page_errors
 
 
@@ -281,4 +283,60 @@ def test_a_chart_table_is_built_when_its_expander_opens(server, make_page, page_
     expect(main.get_by_test_id("stDataFrame")).to_have_count(0)  # closed tables are not sent
     main.get_by_text(re.compile(r"^Table of the \d+ figures in this chart$")).first.click()
     expect(main.get_by_test_id("stDataFrame").first).to_be_visible(timeout=30_000)
+    assert not page_errors, page_errors
+
+
+# A forest plot's row labels (y ticks), its "favours" words (annotations) and the plot area, in page pixels, with
+# how many row labels the figure asked for: Plotly silently drops tick labels that would collide.
+FOREST_PARTS = """(el) => {
+  const gd = el.querySelector('.js-plotly-plot');
+  const boxes = (sel) => [...el.querySelectorAll(sel)].map((n) => {
+      const b = n.getBoundingClientRect();
+      return {left: b.left, right: b.right, top: b.top, bottom: b.bottom, width: b.width,
+              size: parseFloat(getComputedStyle(n).fontSize), text: n.textContent};
+  });
+  const r = el.getBoundingClientRect();
+  return {chart: {left: r.left, right: r.right, top: r.top, bottom: r.bottom},
+          wanted: (gd.layout.yaxis.ticktext || []).length, rows: boxes('g.ytick text'),
+          favours: boxes('g.annotation text'), plot: boxes('rect.nsewdrag'), ticks: boxes('g.xtick text')};
+}"""
+
+
+KETAMINE_HEADER = re.compile(r"^Ketamine$")
+
+
+def _forests(page, expected: int):
+    """The page's forest plots (each has a 'Ketamine' row header), once all `expected` of them are drawn."""
+    expect(page.locator("g.ytick text", has_text=KETAMINE_HEADER)).to_have_count(expected, timeout=30_000)
+    plots = page.locator("[data-testid='stPlotlyChart']")
+    return [plots.nth(i) for i in range(plots.count())
+            if plots.nth(i).locator("g.ytick text", has_text=KETAMINE_HEADER).count()]
+
+
+@pytest.mark.parametrize("width, height", [(1366, 768), (390, 844)])
+@pytest.mark.parametrize("path", ["", "Onset", "Durability", "Non_response", "Side_effects"])
+def test_every_forest_plot_row_label_is_drawn_whole_and_readable(server, make_page, page_errors, path, width, height):
+    page = make_page(width, height)
+    page.goto(f"{server}/{path}")
+    wait_idle(page)
+    expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible(timeout=30_000)
+    forests = _forests(page, 4 if path == "" else 2)
+    for i, plot in enumerate(forests):
+        plot.scroll_into_view_if_needed()
+        expect(plot.locator("g.ytick text").first).to_be_visible()
+        parts = plot.evaluate(FOREST_PARTS)
+        where = f"forest {i} on {path or 'Overview'} at {width}px"
+        rows = [b for b in parts["rows"] if b["width"] > 0]
+        assert len(rows) == parts["wanted"] > 2, f"{where}: {len(rows)} of {parts['wanted']} row labels drawn"
+        assert {"Ketamine", "Traditionalantidepressants"} <= {b["text"].replace(" ", "") for b in rows}, where
+        assert all(b["size"] >= 11 for b in rows), f"{where}: row labels under 11 px"
+        edge, plot_box = parts["chart"], parts["plot"][0]
+        for b in rows + parts["favours"] + parts["ticks"]:
+            assert b["left"] >= edge["left"] - 1 and b["right"] <= edge["right"] + 1, f"{where}: '{b['text']}' is cut"
+        for a, b in zip(rows, rows[1:]):
+            assert not _overlap(a, b), f"{where}: '{a['text']}' runs into '{b['text']}'"
+        assert not [b for b in rows if _overlap(b, plot_box)], f"{where}: a row label runs over the plot"
+        for a in parts["favours"]:
+            assert not [b for b in rows + parts["ticks"] if _overlap(a, b)], f"{where}: '{a['text']}' overlaps"
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
     assert not page_errors, page_errors
