@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test test-unit test-app test-e2e bench chromium clean
+.PHONY: run test test-unit test-app test-e2e bench chromium clean screenshots
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ test-e2e: $(VENV)/.installed chromium
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+screenshots: $(VENV)/.installed chromium
+	$(PY) scripts/screenshots.py
 
 bench: $(VENV)/.installed chromium
 	$(PY) bench/run.py

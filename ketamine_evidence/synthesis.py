@@ -361,8 +361,10 @@ def heterogeneity_text(result: SetResult) -> str:
         p = s.pooled
         level = ("little" if p.i2 < 0.3 else "moderate" if p.i2 < 0.6 else "substantial" if p.i2 < 0.9
                  else "considerable")
+        few = (" With 3 studies the prediction interval rests on a t distribution with 1 degree of freedom, so it is "
+               "very wide whatever the studies show." if p.k == 3 else "")
         parts.append(f"{s.label}: {p.k} studies pooled (random effects, Paule-Mandel; {p.ci_method} interval); "
-                     f"I² = {100 * p.i2:.0f}% ({level} inconsistency beyond chance), τ² = {p.tau2:.3g}.")
+                     f"I² = {100 * p.i2:.0f}% ({level} inconsistency beyond chance), τ² = {p.tau2:.3g}.{few}")
     return " ".join(parts)
 
 
