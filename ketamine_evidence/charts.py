@@ -352,8 +352,10 @@ def benefit_burden_chart(bb: pd.DataFrame) -> go.Figure:
 
 def weighted_burden_chart(wb: pd.DataFrame) -> go.Figure:
     """Return horizontal bars of weighted side-effect burden per group, lowest first, colour plus pattern by family."""
+    # Group names wrapped, so the longest ("Antidepressant + placebo spray") leaves the bars room on a phone.
+    names = [_wrapped(g, 16) for g in wb["treatment_group"]]
     fig = go.Figure(go.Bar(
-        x=wb["weighted_burden"], y=wb["treatment_group"], orientation="h",
+        x=wb["weighted_burden"], y=names, orientation="h",
         marker={"color": [COLOURS[g] for g in wb["treatment_group"]],
                 "pattern": {"shape": [FAMILY_PATTERNS[f] for f in wb["family"]]}},
         # The score alone on the bar (a longer label ran off a phone); how many kinds it rests on is in the hover.
@@ -364,7 +366,7 @@ def weighted_burden_chart(wb: pd.DataFrame) -> go.Figure:
                        wb["categories_weighted"])],
         hovertemplate="%{hovertext}<extra></extra>",
     ))
-    fig.update_yaxes(categoryorder="array", categoryarray=list(wb["treatment_group"])[::-1], title_text=None)
+    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], title_text=None)
     # Room past the longest bar for its score, which would otherwise run off a phone's screen.
     fig.update_xaxes(title_text="Weighted incidence (%)", range=[0, max(1.0, wb["weighted_burden"].max()) * 1.25])
     return _style(fig, "Side-effect burden weighted by what matters to you (lower is lighter)",
@@ -450,6 +452,7 @@ def forest_rows(result, compact: bool = False) -> pd.DataFrame:
                         else f"{r['study']} · {r['sample']}")
                 detail = " · ".join(p for p in (r["group"], r["n_text"]) if p)
                 out.append({"kind": "published" if r["published_pool"] else "study", "side": side,
+                            "name": name, "n_text": r["n_text"], "time": r["time_reported"],
                             "label": f"{name}<br>{detail}", "group": r["group"], "value": r["value"],
                             "ci_low": r["ci_low"], "ci_high": r["ci_high"], "weight": r.get("weight"),
                             "text": f"{_fmt_value(measure, r['value'])} ({_interval(measure, r['ci_low'], r['ci_high'])})",
@@ -473,6 +476,13 @@ def forest_rows(result, compact: bool = False) -> pd.DataFrame:
         if col not in df.columns:
             df[col] = float("nan")
     return df
+
+
+def _hover(rows: pd.DataFrame) -> list[str]:
+    """Hover text for forest rows: study and sample, group, n, time point, value with CI, how it was got, certainty."""
+    return [f"<b>{_escape(r.name)}</b><br>{_escape(r.group)} · n = {_escape(r.n_text.removeprefix('n ') or 'not reported')}"
+            f"{' · ' + _escape(r.time) if r.time else ''}<br><b>{_escape(r.text)}</b><br>{_escape(r.how)}<br>"
+            f"Certainty: {_escape(r.certainty)}" for r in rows.itertuples()]
 
 
 def _wrapped_lines(text: str, width: int) -> str:
@@ -502,20 +512,18 @@ def forest_chart(result, compact: bool = False, title: str | None = None) -> go.
             error_x={"type": "data", "array": (g["ci_high"] - g["value"]).tolist(),
                      "arrayminus": (g["value"] - g["ci_low"]).tolist(), "thickness": 1.6, "width": 4,
                      "color": COLOURS.get(group, "#444444")},
-            hovertext=[_escape(f"{t} — {h}; {c} certainty") for t, h, c in zip(g["text"], g["how"], g["certainty"])],
-            hovertemplate="%{hovertext}<extra></extra>",
+            hovertext=_hover(g), hovertemplate="%{hovertext}<extra></extra>",
         ))
     # Published pooled estimates (pooled by their authors): an open diamond with its interval.
     pub = rows[rows["kind"] == "published"]
     if not pub.empty:
         fig.add_trace(go.Scatter(
-            x=pub["value"], y=pub["y"], mode="markers", name="Published pooled estimate",
+            x=pub["value"], y=pub["y"], mode="markers", name="Pooled by its review",
             marker={"symbol": "diamond-wide-open", "size": 16, "color": POOL_COLOUR, "line": {"width": 2.5}},
             error_x={"type": "data", "array": (pub["ci_high"] - pub["value"]).tolist(),
                      "arrayminus": (pub["value"] - pub["ci_low"]).tolist(), "thickness": 1.6, "width": 4,
                      "color": POOL_COLOUR},
-            hovertext=[_escape(f"{t} — {h}; {c} certainty") for t, h, c in zip(pub["text"], pub["how"], pub["certainty"])],
-            hovertemplate="%{hovertext}<extra></extra>",
+            hovertext=_hover(pub), hovertemplate="%{hovertext}<extra></extra>",
         ))
     # Pooled here: a filled diamond spanning the 95% CI, and the prediction interval as a dashed line through it.
     pooled = rows[rows["kind"] == "pooled"]
@@ -524,7 +532,7 @@ def forest_chart(result, compact: bool = False, title: str | None = None) -> go.
         fig.add_trace(go.Scatter(
             x=[r.ci_low, r.value, r.ci_high, r.value, r.ci_low], y=[r.y, r.y + 0.28, r.y, r.y - 0.28, r.y],
             mode="lines", fill="toself", fillcolor=POOL_COLOUR, line={"color": POOL_COLOUR, "width": 1},
-            name="Pooled here (diamond: 95% CI)", legendgroup="pooled", showlegend=i == 0,
+            name="Pooled here (95% CI)", legendgroup="pooled", showlegend=i == 0,
             hovertext=_escape(f"{r.text} — {r.how}; {r.certainty} certainty"), hoverinfo="text", hoveron="fills+points",
         ))
         if pd.notna(r.pi_low):
@@ -532,7 +540,7 @@ def forest_chart(result, compact: bool = False, title: str | None = None) -> go.
                 x=[r.pi_low, r.pi_high], y=[r.y, r.y], mode="lines+markers",
                 line={"color": POOL_COLOUR, "width": 1.5, "dash": "dash"},
                 marker={"symbol": "line-ns-open", "size": 12, "color": POOL_COLOUR},
-                name="95% prediction interval", legendgroup="pi", showlegend=not pi_shown,
+                name="Prediction interval", legendgroup="pi", showlegend=not pi_shown,
                 hovertext=_escape(f"Prediction interval {_interval(measure, r.pi_low, r.pi_high)}: where a new "
                                   "study's true effect would probably lie"), hoverinfo="text",
             ))
@@ -578,7 +586,7 @@ def forest_chart(result, compact: bool = False, title: str | None = None) -> go.
                      showgrid=False, zeroline=False, automargin=True, tickfont={"size": 12})
     n_rows = float(rows["step"].sum()) + favours_room
     x_title = {"risk ratio": "Risk ratio (log scale)", "odds ratio": "Odds ratio (log scale)",
-               "hazard ratio": "Hazard ratio (log scale)", "risk difference": "Difference, patients per 100",
+               "hazard ratio": "Hazard ratio (log scale)", "risk difference": "Difference per 100",
                "proportion": "Patients (%)"}[measure]
     fig.update_xaxes(title_text=x_title, showgrid=True)
     fig = _style(fig, title if title is not None else spec["title"], height=int(170 + 30 * n_rows))

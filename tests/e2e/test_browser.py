@@ -50,7 +50,7 @@ def test_page_renders_all_charts_without_errors(server, make_page, page_errors, 
         expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()
     else:
         expect(page.get_by_test_id("stMainBlockContainer").get_by_text(re.compile("figures|claim", re.I)).first).to_be_visible()
-    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(n_charts)
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(n_charts, timeout=30_000)
     if n_charts:
         # Every chart has drawn its data marks, not just an empty frame.
         for i in range(n_charts):
@@ -141,7 +141,7 @@ def test_on_a_phone_legends_axis_titles_and_row_labels_are_whole_and_clear_of_ea
     page.goto(f"{server}/{path}")
     wait_idle(page)
     plots = page.locator("[data-testid='stPlotlyChart']")
-    expect(plots).to_have_count(n_charts)
+    expect(plots).to_have_count(n_charts, timeout=30_000)
     for i in range(n_charts):
         _bring_into_view(page, plots.nth(i))
         expect(plots.nth(i).locator("rect.nsewdrag").first).to_be_attached()
@@ -185,13 +185,17 @@ def test_chart_hover_names_study_n_time_definition_and_certainty(server, make_pa
     page = make_page()
     page.goto(f"{server}/Side_effects")
     wait_idle(page)
-    point = page.locator("[data-testid='stPlotlyChart']").first.locator("path.point").first
-    point.hover(force=True)
-    hover = page.locator("g.hovertext").first
-    expect(hover).to_be_visible()
-    text = hover.text_content()
-    assert re.search(r"n = (\d+|not reported)", text)
-    assert "Certainty:" in text
+    # The headline forest plot (first chart) and the every-figure incidence chart (third) alike.
+    for i in (0, 2):
+        plot = page.locator("[data-testid='stPlotlyChart']").nth(i)
+        plot.scroll_into_view_if_needed()
+        plot.locator("path.point").first.hover(force=True)
+        hover = page.locator("g.hovertext").first
+        expect(hover).to_be_visible()
+        text = hover.text_content()
+        assert re.search(r"n = (\d[\d,]*( vs [\d,]+)?|not reported)", text), text
+        assert "Certainty:" in text
+        page.mouse.move(0, 0)
 
 
 def test_copied_link_restores_the_same_filters_in_a_fresh_browser(server, make_page, page_errors):

@@ -162,7 +162,7 @@ def test_forest_plot_draws_the_pooled_diamond_and_prediction_interval():
     assert len(diamond) == 1 and len(diamond[0].x) == 5
     pooled = result("response-gain-phase1").sides["ketamine"].pooled
     assert min(diamond[0].x) == pytest.approx(sy.to_display("risk difference", pooled.ci_low))
-    assert any(t.name == "95% prediction interval" for t in fig.data)
+    assert any(t.name == "Prediction interval" for t in fig.data)
 
 
 def test_ratio_forest_plot_has_explicit_unambiguous_log_ticks_and_no_difference_at_1():
