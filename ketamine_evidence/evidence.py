@@ -234,55 +234,6 @@ def _range_text(values: pd.Series, unit: str = "%") -> str:
     return f"{lo:g}{unit}" if lo == hi else f"{lo:g}–{hi:g}{unit}"
 
 
-def overview_cards(df: pd.DataFrame) -> dict[str, list[str]]:
-    """Return, per dimension, short computed lines contrasting ketamine with traditional antidepressants."""
-    cards: dict[str, list[str]] = {}
-    fam_k, fam_t = vocab.FAMILIES[0], vocab.FAMILIES[1]
-
-    course = onset_time_course(df)
-    lines = []
-    for fam, name in ((fam_k, "Ketamine"), (fam_t, "Traditional")):
-        sub = course[(course["family"] == fam) & (course["outcome"] == "response")]
-        if not sub.empty:
-            first = sub.loc[sub["time_hours"].idxmin()]
-            lines.append(f"{name}: earliest response rate reported at {fmt_hours(first['time_hours'])} "
-                         f"({first['value']:g}%, {first['study']}).")
-        else:
-            lines.append(f"{name}: no response rate with a time point in the current selection.")
-    cards["onset"] = lines
-
-    rel = rates(df, "durability", ("relapse",))
-    lines = []
-    for fam, name in ((fam_k, "Ketamine"), (fam_t, "Traditional antidepressants")):
-        sub = rel[rel["family"] == fam]
-        if not sub.empty:
-            lines.append(f"{name}: relapse {_range_text(sub['value'])} across {len(sub)} figures.")
-    stop = rel[rel["treatment_group"] == "Placebo"]
-    if not stop.empty:
-        lines.append(f"Switched to placebo: relapse {_range_text(stop['value'])} across {len(stop)} figures.")
-    cards["durability"] = lines or ["No relapse percentages in the current selection."]
-
-    resp = rates(df, "non_response", ("response", "remission"))
-    lines = []
-    for fam, name in ((fam_k, "Ketamine"), (fam_t, "Traditional")):
-        for outcome in ("response", "remission"):
-            sub = resp[(resp["family"] == fam) & (resp["outcome"] == outcome)]
-            if not sub.empty:
-                lines.append(f"{name} {outcome}: {_range_text(sub['value'])} ({len(sub)} figures).")
-    cards["non_response"] = lines or ["No response or remission percentages in the current selection."]
-
-    ae = side_effect_rates(df)
-    lines = []
-    for fam, name in ((fam_k, "Ketamine"), (fam_t, "Traditional")):
-        sub = ae[ae["family"] == fam]
-        if not sub.empty:
-            top = sub.loc[sub["value"].idxmax()]
-            lines.append(f"{name}: most frequent reported effect {top['outcome_label'].lower()} "
-                         f"({top['value']:g}%, {top['study']}).")
-    cards["side_effects"] = lines or ["No side-effect percentages in the current selection."]
-    return cards
-
-
 # ---------------------------------------------------------------- page helpers
 
 def concat_rows(*frames: pd.DataFrame) -> pd.DataFrame:
@@ -385,6 +336,9 @@ def steps_message(steps: pd.DataFrame, ket: pd.DataFrame) -> str:
     return ("; ".join(parts).capitalize() + ".") if parts else "No step-by-step figures in the current selection."
 
 
+CONTROL_ARMS = ("Placebo", "Antidepressant + placebo spray")
+
+
 def side_effect_message(ae: pd.DataFrame) -> str:
     """Return a sentence naming the most frequent reported effect per family, with its placebo rate where the same study gives one."""
     parts = []
@@ -393,11 +347,14 @@ def side_effect_message(ae: pd.DataFrame) -> str:
         if sub.empty:
             continue
         top = sub.loc[sub["value"].idxmax()]
-        placebo = ae[(ae["source_id"] == top["source_id"]) & (ae["outcome_label"] == top["outcome_label"])
-                     & (ae["treatment_group"] == "Placebo")]
+        # The same study's control arm: a placebo, or (esketamine trials) an antidepressant with a placebo spray.
+        control = ae[(ae["source_id"] == top["source_id"]) & (ae["outcome_label"] == top["outcome_label"])
+                     & ae["treatment_group"].isin(CONTROL_ARMS) & (ae["treatment_group"] != top["treatment_group"])]
         text = f"{name}: highest reported is {top['outcome_label'].lower()} at {top['value']:g}% ({top['study']})"
-        if not placebo.empty:
-            text += f" against {placebo['value'].iloc[0]:g}% on placebo"
+        if not control.empty:
+            c = control.iloc[0]
+            text += (f" against {c['value']:g}% on placebo" if c["treatment_group"] == "Placebo" else
+                     f" against {c['value']:g}% in its control arm ({c['treatment_group'].lower()})")
         parts.append(text)
     return ("; ".join(parts) + ".") if parts else "No side-effect percentages in the current selection."
 
