@@ -53,6 +53,9 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 HOURS_TICKS = [1, 4, 24, 72, 168, 336, 672, 1344, 2016, 4032]
 HOURS_TICK_TEXT = ["1 h", "4 h", "1 d", "3 d", "1 wk", "2 wk", "4 wk", "8 wk", "12 wk", "24 wk"]
 
+# Log-axis ticks, written out: Plotly's default minor ticks print 0.3 as a bare "3".
+LOG_TICKS = [0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
+
 HOVER_COLUMNS = ["study", "treatment", "n", "time_reported", "outcome_definition", "value_ci", "certainty", "population"]
 
 
@@ -161,8 +164,12 @@ def time_course_chart(df: pd.DataFrame, title: str, y_title: str) -> go.Figure:
 
 
 def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "label",
-                 log_x: bool = False, reference: float | None = None, height: int | None = None) -> go.Figure:
-    """Return a horizontal dot-and-whisker chart: one row per figure, coloured and shaped by treatment group."""
+                 log_x: bool = False, reference: float | None = None, height: int | None = None,
+                 favours: tuple[str, str] | None = None) -> go.Figure:
+    """Return a horizontal dot-and-whisker chart: one row per figure, coloured and shaped by treatment group.
+
+    `favours` gives the words for each side of the reference line ("← lower ...", "higher ... →").
+    """
     d = hover_frame(df)
     rows = list(dict.fromkeys(d[label_col]))
     fig = go.Figure()
@@ -182,18 +189,37 @@ def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "l
     # Row labels sit above their dots, left-aligned across the full width, instead of as tick labels:
     # long labels then never squeeze the plot, on a 390 px phone or on a projector. They are one text trace on a
     # hidden 0-1 axis rather than one annotation each: a browser draws 40 annotations several times slower.
+    # On a log axis an overlaying linear axis is not drawn (the first release lost every label there), so the labels
+    # sit on the main axis at its left edge, in data units, with the range set explicitly around the line at 1.
+    if log_x:
+        values = pd.concat([d["value"], d["ci_low"], d["ci_high"]]).dropna()
+        values = values[values > 0]
+        reach = max(max(abs(math.log10(v)) for v in values) * 1.15, math.log10(3)) if len(values) else 1
+        ticks = [t for t in LOG_TICKS if 10 ** -reach <= t <= 10 ** reach]
+        fig.update_xaxes(type="log", range=[-reach, reach], tickvals=ticks, ticktext=[f"{t:g}" for t in ticks])
+        label_x, label_axis = [10 ** -reach] * len(rows), "x"
+    else:
+        fig.update_layout(xaxis2={"overlaying": "x", "range": [0, 1], "visible": False, "fixedrange": True})
+        label_x, label_axis = [0] * len(rows), "x2"
     fig.add_trace(go.Scatter(
-        x=[0] * len(rows), y=rows, xaxis="x2", mode="text", text=[_wrapped(_escape(r)) for r in rows],
+        x=label_x, y=rows, xaxis=label_axis, mode="text", text=[_wrapped(_escape(r)) for r in rows],
         textposition="top right", textfont={"size": 12, "color": "#333333"}, hoverinfo="skip", showlegend=False,
-        name="labels",
+        name="labels", cliponaxis=False,
     ))
-    fig.update_layout(xaxis2={"overlaying": "x", "range": [0, 1], "visible": False, "fixedrange": True})
+    extra = 0
+    if favours and reference is not None:
+        # What each side of the line means, under the rows: one line from each edge, so each can use the full width.
+        for x, anchor, text, y in ((0, "left", "← " + favours[0], -0.75), (1, "right", favours[1] + " →", -1.25)):
+            fig.add_annotation(x=x, xref="paper", y=y, yref="y", xanchor=anchor, yanchor="middle",
+                               text=_wrapped(_escape(text), 30), showarrow=False, align=anchor,
+                               font={"size": 12, "color": "#333333"})
+        extra = 1.2
     fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], title_text=None, showticklabels=False,
-                     range=[-0.6, len(rows) - 0.2])
-    fig.update_xaxes(title_text=x_title, type="log" if log_x else "linear", showgrid=True)
+                     range=[-0.6 - extra, len(rows) - 0.2])
+    fig.update_xaxes(title_text=x_title, showgrid=True)
     if not log_x:
-        fig.update_xaxes(rangemode="tozero")
-    return _style(fig, title, height or max(320, 150 + 46 * len(rows)))
+        fig.update_xaxes(type="linear", rangemode="tozero")
+    return _style(fig, title, height or max(320, 150 + 46 * len(rows) + int(46 * extra)))
 
 
 def _wrapped(text: str, width: int = 48) -> str:
@@ -207,16 +233,19 @@ def days_chart(df: pd.DataFrame, title: str, label_col: str = "label") -> go.Fig
     return dot_ci_chart(d, title, "Days (converted from source units)", label_col=label_col)
 
 
-LABEL_MAX = 60
+# Two wrapped lines of 48 characters: a label is cut (with "…") only past that, never mid-word.
+LABEL_MAX = 96
 
 
 def _shorten(text: str, limit: int = LABEL_MAX) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ·,") + "…"
 
 
 def label_rows(df: pd.DataFrame, parts: tuple[str, ...] = ("study", "treatment_group", "outcome_label"),
                with_time: bool = True) -> pd.Series:
-    """Return a short, unique row label for a chart's y axis: study · group · outcome (time), cut at 60 characters.
+    """Return a short, unique row label for a chart's y axis: study · group · outcome (time), cut at a word past 96.
 
     The full wording is in the hover and the table under the chart.
     """
@@ -412,7 +441,6 @@ def timeline_chart(rows: pd.DataFrame, kinds: tuple[str, ...]) -> go.Figure:
 
 # ---------------------------------------------------------------- forest plots (comparison sets)
 
-LOG_TICKS = [0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
 SIDE_HEADERS = {"ketamine": "Ketamine", "traditional": "Traditional antidepressants"}
 POOL_COLOUR = "#1A1A1A"
 FAVOURS_LINE = 0.6  # y units one line of the "favours" words takes (a unit is about 30 px high)

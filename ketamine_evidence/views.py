@@ -118,8 +118,13 @@ def onset_effects(df: pd.DataFrame, unit: str | None = None) -> View:
         f = charts.time_course_chart(r, f"{unit.capitalize()} against the comparator, by time since first dose",
                                      unit.capitalize())
         if unit in RATIO_UNITS:
-            f.update_yaxes(type="log", rangemode="normal")
-            f.add_hline(y=1, line={"dash": "dot", "color": "#444444"}, annotation_text="no difference")
+            # Explicit ticks (Plotly's minor log ticks read 0.3 as "3"); the line at 1 is named on the axis title,
+            # since an hline annotation on a log axis lands beside the wrong gridline.
+            vals = pd.concat([r["value"], r["ci_low"], r["ci_high"]]).dropna()
+            ticks = [t for t in charts.LOG_TICKS if vals.min() / 1.5 <= t <= vals.max() * 1.5] or [1]
+            f.update_yaxes(type="log", rangemode="normal", tickvals=ticks, ticktext=[f"{t:g}" for t in ticks],
+                           title_text=f"{unit.capitalize()} (log; 1 = no difference, above 1 favours the treatment)")
+            f.add_hline(y=1, line={"dash": "dot", "color": "#444444"})
         return f
 
     return _finish(v, fig, f"Effect sizes ({unit})", "Each point compares a treatment with the comparator named in "
@@ -146,12 +151,18 @@ def durability_relapse(df: pd.DataFrame) -> View:
 
 
 def durability_ratios(df: pd.DataFrame) -> View:
-    """Odds, risk and hazard ratios of relapse."""
+    """Odds, risk and hazard ratios of relapse (only relapse: staying-well and withdrawal ratios point the other way)."""
+    rel = ev.relative_effects(df, "durability")
     v = View("durability_ratios", "Relative risk of relapse", "relative relapse effects",
-             _labelled(ev.relative_effects(df, "durability")))
+             _labelled(rel[rel["outcome"] == "relapse"]))
+    if (rel["outcome"] != "relapse").any():
+        v.note = (f"{int((rel['outcome'] != 'relapse').sum())} other ratios (staying well, withdrawal from the trial) "
+                  "read the other way round, so they are not drawn here; the evidence explorer lists them.")
     return _finish(v, lambda r: charts.dot_ci_chart(r, "Odds, risk and hazard ratios (each against the comparator "
                                                        "in its row)", "Ratio (log scale; 1 = no difference)",
-                                                    log_x=True, reference=1),
+                                                    log_x=True, reference=1,
+                                                    favours=("less relapse in the row's first-named arm",
+                                                             "more relapse in the row's first-named arm")),
                    "Relative relapse effects", "Ratios below 1 favour the treatment named in the row.", ev.ratio_message)
 
 
@@ -198,7 +209,9 @@ def response_ratios(df: pd.DataFrame) -> View:
     v = View("response_ratios", "Odds of response against placebo", "relative response effects",
              _labelled(ev.relative_effects(df, "non_response")))
     return _finish(v, lambda r: charts.dot_ci_chart(r, "Ratios against the comparator in each row",
-                                                    "Ratio (log scale; 1 = no difference)", log_x=True, reference=1),
+                                                    "Ratio (log scale; 1 = no difference)", log_x=True, reference=1,
+                                                    favours=("fewer respond on the row's treatment",
+                                                             "more respond on the row's treatment")),
                    "Relative effects on response and remission", "", ev.ratio_message)
 
 

@@ -2,6 +2,7 @@
 forest plot labels every row and says which side of the line favours what."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -198,3 +199,42 @@ def test_share_sets_have_no_line_of_no_difference():
     assert fig.layout.xaxis.type != "log"
     assert not fig.layout.annotations
     assert np.all(np.array(fig.layout.xaxis.range) >= 0)
+
+
+# ---------------------------------------------------------------- ratio charts below the answer (every figure)
+
+
+@pytest.mark.parametrize("view", [views.durability_ratios, views.response_ratios])
+def test_ratio_dot_charts_draw_their_row_labels_on_the_log_axis_itself(view):
+    fig = view(ROWS).fig
+    labels = [t for t in fig.data if t.name == "labels"]
+    # The first release drew them on an overlaying linear axis, which a log x axis hides: every label was lost.
+    assert labels and labels[0].xaxis in (None, "x") and fig.layout.xaxis.type == "log"
+    lo, _ = fig.layout.xaxis.range
+    assert all(x == pytest.approx(10 ** lo) for x in labels[0].x)
+    assert len(labels[0].text) == len(set(labels[0].y)) > 3
+    assert all(text.startswith("0.") for t, text in zip(fig.layout.xaxis.tickvals, fig.layout.xaxis.ticktext) if t < 1)
+    words = [a.text.replace("<br>", " ") for a in fig.layout.annotations]
+    assert any(w.startswith("←") for w in words) and any(w.endswith("→") for w in words)
+
+
+def test_row_labels_are_cut_only_at_a_word_and_never_show_a_row_id():
+    fig = views.durability_ratios(ROWS).fig
+    text = [t for t in fig.data if t.name == "labels"][0].text
+    assert not [t for t in text if re.search(r"\[[a-z0-9]+-\d+\]", t)]
+    full = "Lewis 2021 · Placebo · Hazard of relapse, discontinue vs maintain (over 52 weeks after randomisation)"
+    cut = charts._shorten(full, 60)
+    assert cut.endswith("…") and full.startswith(cut[:-1]) and full[len(cut) - 1] == " "
+
+
+def test_durability_ratio_chart_only_holds_ratios_where_lower_means_less_relapse():
+    v = views.durability_ratios(ROWS)
+    assert set(v.rows["outcome"]) == {"relapse"}
+    assert "staying well" in v.note
+
+
+def test_onset_odds_ratio_axis_has_explicit_ticks_and_no_misplaced_annotation():
+    fig = views.onset_effects(ROWS, "odds ratio").fig
+    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.tickvals
+    assert "1 = no difference" in fig.layout.yaxis.title.text
+    assert not [a for a in fig.layout.annotations if "no difference" in (a.text or "")]
