@@ -264,7 +264,8 @@ def label_rows(df: pd.DataFrame, parts: tuple[str, ...] = ("study", "treatment_g
 def alt_text(kind: str, df: pd.DataFrame, extra: str = "") -> str:
     """Return a sentence describing a chart: what it plots, how many figures, from how many sources, which groups."""
     groups = ", ".join(_groups_in(df)) or "no treatment group"
-    return (f"{kind}: {len(df)} published figures from {df['source_id'].nunique()} sources, "
+    return (f"{kind}: {vocab.counted(len(df), 'published figure')} from "
+            f"{vocab.counted(df['source_id'].nunique(), 'source')}, "
             f"for {groups}. {extra}".strip())
 
 

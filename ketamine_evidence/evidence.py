@@ -247,7 +247,7 @@ def _median_line(rows: pd.DataFrame, name: str, unit: str = "%") -> str | None:
         return None
     med = rows["value"].median()
     return (f"{name}: median {med:g}{unit} (range {_range_text(rows['value'], unit)}, "
-            f"{len(rows)} figures from {rows['source_id'].nunique()} sources)")
+            f"{vocab.counted(len(rows), 'figure')} from {vocab.counted(rows['source_id'].nunique(), 'source')})")
 
 
 def relapse_message(rel: pd.DataFrame) -> str:
@@ -350,7 +350,7 @@ def side_effect_message(ae: pd.DataFrame) -> str:
         # The same study's control arm: a placebo, or (esketamine trials) an antidepressant with a placebo spray.
         control = ae[(ae["source_id"] == top["source_id"]) & (ae["outcome_label"] == top["outcome_label"])
                      & ae["treatment_group"].isin(CONTROL_ARMS) & (ae["treatment_group"] != top["treatment_group"])]
-        text = f"{name}: highest reported is {top['outcome_label'].lower()} at {top['value']:g}% ({top['study']})"
+        text = f"{name}: the highest figure reported is {top['value']:g}% ({top['study']}: {top['outcome_label'].lower()})"
         if not control.empty:
             c = control.iloc[0]
             text += (f" against {c['value']:g}% on placebo" if c["treatment_group"] == "Placebo" else

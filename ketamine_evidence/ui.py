@@ -347,7 +347,8 @@ def sidebar(all_rows: pd.DataFrame, meta: dict, source_key: tuple) -> ev.Filters
                         f"View: {link}. Accessed {dt.date.today().isoformat()}.", language=None, wrap_lines=True)
         st.divider()
         st.caption(md_escape(f"Data version {meta.get('version', '?')} · {meta.get('created', '')[:10]} · "
-                             f"{len(all_rows)} figures from {all_rows['source_id'].nunique()} sources"))
+                             f"{vocab.counted(len(all_rows), 'figure')} from "
+                             f"{vocab.counted(all_rows['source_id'].nunique(), 'source')}"))
     return filters
 
 

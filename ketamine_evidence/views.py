@@ -14,7 +14,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts, compare, comparison_sets, evidence as ev, synthesis
+from . import charts, compare, comparison_sets, evidence as ev, synthesis, vocab
 
 RATIO_UNITS = ("odds ratio", "risk ratio", "hazard ratio")
 
@@ -82,7 +82,8 @@ def evidence_map(df: pd.DataFrame) -> View:
     v.list_rows = False
     return _finish(v, lambda r: charts.evidence_map_chart(ev.evidence_counts(r)), "Evidence map",
                    "Bars count figures per question and family.",
-                   lambda r: f"{len(r)} figures from {r['source_id'].nunique()} sources; a long bar means many "
+                   lambda r: f"{vocab.counted(len(r), 'figure')} from {vocab.counted(r['source_id'].nunique(), 'source')}; "
+                             "a long bar means many "
                              "figures, not stronger evidence.", limit=None)
 
 
@@ -333,8 +334,8 @@ def comparison(df: pd.DataFrame, set_id: str, compact: bool = False) -> View:
     v.counts = synthesis.effects_table(result)
     v.fig = charts.forest_chart(result, compact=compact)
     sides = "; ".join(f"{s.label}: {synthesis.summary(s, spec['measure'])['basis']}" for s in result.sides.values())
-    v.alt = (f"Forest plot, {spec['title']}: {len(v.rows)} published figures from {v.rows['source_id'].nunique()} "
-             f"sources. One row per study with its 95% confidence interval"
+    v.alt = (f"Forest plot, {spec['title']}: {vocab.counted(len(v.rows), 'published figure')} from "
+             f"{vocab.counted(v.rows['source_id'].nunique(), 'source')}. One row per study with its 95% confidence interval"
              f"{', and a diamond for each pooled result' if any(s.kind == 'pooled' for s in result.sides.values()) else ''}"
              f". {sides}. {v.message}")
     return v

@@ -113,6 +113,11 @@ AE_COURSES = ("acute/transient", "persistent", "not applicable")
 CERTAINTY = ("high", "moderate", "low", "very low")
 
 
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """Return '1 figure', '2 figures': a count with its noun in the right number."""
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
 def family_of(group: str) -> str:
     """Return the family (ketamine, traditional, comparator) a treatment group belongs to."""
     if group in KETAMINE_GROUPS:

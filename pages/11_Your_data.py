@@ -4,6 +4,7 @@ import streamlit as st
 
 from ketamine_evidence import ui, upload
 from ketamine_evidence.safe import spreadsheet_safe
+from ketamine_evidence.vocab import counted
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -44,6 +45,10 @@ def body(ctx: ui.Context) -> None:
                  "below. The dashboard keeps showing the data it had.")
     else:
         st.text(f"{result.uploaded} rows uploaded: {result.kept} kept and shown, {result.rejected} rejected.")
+        if result.rejected:
+            st.warning(f"{result.rejected} of {counted(result.uploaded, 'row')} "
+                       f"{'was' if result.rejected == 1 else 'were'} rejected: see the report below.",
+                       icon=":material/rule:")
     if not result.report.empty:
         st.dataframe(result.report, hide_index=True, key="upload_report")
         st.download_button("Download this report (CSV)", spreadsheet_safe(result.report).to_csv(index=False).encode("utf-8-sig"),
@@ -53,8 +58,12 @@ def body(ctx: ui.Context) -> None:
             st.session_state["upload_digest"] = result.digest
             st.session_state["upload_name"] = ev_file.name
             st.rerun()  # so the sidebar offers the new data at once
-        st.success("Your rows are ready. Choose 'Your upload' under 'Data shown' in the sidebar to view them on "
-                   "every page; they are never mixed with the curated data.", icon=":material/check_circle:")
+        ready = ("Choose 'Your upload' under 'Data shown' in the sidebar to view them on every page; they are never "
+                 "mixed with the curated data.")
+        if result.rejected:  # the green tick is for clean files only
+            st.info(f"The {counted(result.kept, 'kept row')} can be viewed. {ready}", icon=":material/info:")
+        else:
+            st.success(f"Your rows are ready. {ready}", icon=":material/check_circle:")
 
 
 ui.run_page("Use your own data", "Upload an extract of studies for a class exercise.", body)

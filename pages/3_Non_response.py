@@ -25,13 +25,14 @@ def body(ctx: ui.Context) -> None:
 
     ui.show_view(ui.view(views.treatment_steps, ctx), ctx, key="nonresponse_steps")
 
-    st.subheader("The 2014 story's claim: traditional drugs do not work for a share of patients")
+    st.subheader("A 2014 news claim: traditional drugs do not work for a share of patients")
     first = ev.first_step_non_response(ctx.rows)
     if first.empty:
         ui.empty("first-step response rates of traditional treatment", ctx)
     else:
-        st.caption("The story gave a percentage that did not survive in our copy. Here is what the first step of "
-                   "traditional treatment reports; the share not responding is computed here as 100 minus the response rate.")
+        st.caption("An NPR story of 2014 on the Oxford ketamine series (Diamond, McShane et al., J Psychopharmacol "
+                   "2014) put a percentage on it; that figure is not quoted here. What the first step of traditional "
+                   "treatment reports instead (the share not responding is computed as 100 minus the response rate):")
         for r in first.itertuples():
             n = f"{r.n:,}" if pd.notna(r.n) else "not reported"
             st.text(f"{r.study}: {r.value:g}% responded to {r.treatment} ({r.population}, n = {n}), "

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ketamine_evidence import evidence as ev, ui
-from ketamine_evidence.vocab import DIMENSION_LABELS
+from ketamine_evidence.vocab import DIMENSION_LABELS, counted
 
 
 def body(ctx: ui.Context) -> None:
@@ -17,8 +17,14 @@ def body(ctx: ui.Context) -> None:
     rows = ev.search_rows(ctx.rows, query)
     if dims:
         rows = rows[rows["dimension"].isin(dims)]
-    st.text(f"{len(rows)} of {len(ctx.all_rows)} figures shown.")
-    if rows.empty:
+    st.text(f"{len(rows):,} of {counted(len(ctx.all_rows), 'figure')} shown.")
+    if rows.empty and query.strip() and not ev.search_rows(ctx.all_rows, query).empty:
+        st.warning("No figure in the current filters contains every word of the search; some do once the filters "
+                   "are cleared. Widen the filters or change the search.", icon=":material/search_off:")
+    elif rows.empty and query.strip():
+        st.warning("No figure in the dataset contains every word of the search. Try fewer or other words.",
+                   icon=":material/search_off:")
+    elif rows.empty:
         ui.empty("figures", ctx)
     else:
         ui.table(rows, key="explorer_table", limit=None)

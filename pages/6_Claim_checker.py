@@ -19,8 +19,9 @@ def body(ctx: ui.Context) -> None:
         st.dataframe(err.as_frame(), hide_index=True)
         return
     figures = ui.claim_figures(ctx)
-    st.subheader("What the 2014 story claimed, and what the evidence says")
-    st.caption("Each claim is paraphrased from the story. Verdicts and explanations are the curators'; every figure "
+    st.subheader("What a 2014 news story claimed, and what the evidence says")
+    st.caption("The story: NPR, 2014, on the Oxford series of 28 patients given ketamine infusions (Diamond, McShane "
+               "et al., J Psychopharmacol 2014). Each claim is paraphrased from the story. Verdicts and explanations are the curators'; every figure "
                "shown comes from the dataset with its source. Claims use all figures, whatever the sidebar filters.")
     counts = claims["verdict"].value_counts()
     st.text(" · ".join(f"{v}: {counts.get(v, 0)}" for v in cl.VERDICTS))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ketamine_evidence import briefing, ui
-from ketamine_evidence.vocab import DIMENSION_LABELS
+from ketamine_evidence.vocab import DIMENSION_LABELS, counted
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -21,7 +21,8 @@ def body(ctx: ui.Context) -> None:
     link = ui.share_link(ui.filters_to_params(ctx.filters))
     st.subheader("Briefing for the current view")
     st.text(f"View: {filters_text}")
-    st.text(f"{len(ctx.rows)} figures from {ctx.rows['source_id'].nunique()} sources, data version {ctx.meta.get('version')}.")
+    st.text(f"{counted(len(ctx.rows), 'figure')} from {counted(ctx.rows['source_id'].nunique(), 'source')}, "
+            f"data version {ctx.meta.get('version')}.")
     if ctx.rows.empty:
         ui.empty("figures", ctx)
         return
