@@ -331,6 +331,7 @@ def for_projector(fig: go.Figure, height: int = 540) -> go.Figure:
     fig = go.Figure(fig)
     fig.update_layout(font={"size": 19}, title={"font": {"size": 24}}, height=height, hoverlabel={"font": {"size": 18}})
     fig.update_annotations(font={"size": 17})
+    fig.update_yaxes(tickfont={"size": 17})  # forest plots set their row labels' size explicitly
     fig.update_traces(textfont={"size": 17}, selector={"name": "labels"})
     return fig
 

@@ -366,12 +366,18 @@ def answer_side_effects(df: pd.DataFrame) -> View:
     return headline(df, "side_effects")
 
 
+def set_remission_trd(df: pd.DataFrame) -> View:
+    """Remission in treatment-resistant depression, esketamine beside antidepressant arms (a comparison set)."""
+    return comparison(df, "remission-trd-rate", compact=True)
+
+
 ANSWERS = {"onset": answer_onset, "durability": answer_durability, "non_response": answer_non_response,
            "side_effects": answer_side_effects}
 
 # Views that need no extra choice: presenter mode and the briefing pick from these by name.
 REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
     **{f"answer_{dim}": fn for dim, fn in ANSWERS.items()},
+    "set_remission_trd": set_remission_trd,
     "evidence_map": evidence_map,
     "onset_course": onset_course,
     "onset_effects": onset_effects,

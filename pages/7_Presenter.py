@@ -10,7 +10,7 @@ from ketamine_evidence.teaching import read_sequence
 PROJECTOR_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
-[data-testid="stMainBlockContainer"] { max-width: 1320px; padding-top: 1.2rem; }
+[data-testid="stMainBlockContainer"] { max-width: 1320px; padding-top: 4rem; }
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li { font-size: 1.45rem; line-height: 1.45; }
 [data-testid="stMainBlockContainer"] button p { font-size: 1.25rem; }
 </style>
@@ -57,7 +57,7 @@ def body(ctx: ui.Context) -> None:
     if view.empty:
         ui.empty(view.empty_what, ctx)
         return
-    ui.plotly(charts.for_projector(view.fig, height=500), view.alt, key=f"presenter_chart_{step}")
+    ui.plotly(charts.for_projector(view.fig, height=440), view.alt, key=f"presenter_chart_{step}")
     ui.key_message(view.message)
     if isinstance(row["after_reveal"], str):
         st.markdown(f"**For discussion:** {ui.md_escape(row['after_reveal'])}")
