@@ -202,6 +202,79 @@ def side_effect_rates(df: pd.DataFrame) -> pd.DataFrame:
     return sel.sort_values(["outcome_label", "treatment_group"])
 
 
+# The side-effect profile's rows: an effect's name, and the words that find it in an outcome label (lower case).
+EFFECT_GROUPS = (
+    ("Dissociation", ("dissociat",)),
+    ("Dizziness", ("dizziness",)),
+    ("Vertigo", ("vertigo",)),
+    ("Nausea", ("nausea",)),
+    ("Vomiting", ("vomiting",)),
+    ("Sedation, drowsiness", ("sedation", "drowsiness", "somnolence")),
+    ("Headache", ("headache",)),
+    ("Raised blood pressure", ("blood pressure",)),
+    ("Sexual dysfunction", ("sexual", "orgasm")),
+    ("Insomnia", ("insomnia",)),
+    ("Dry mouth", ("dry mouth",)),
+    ("Diarrhoea", ("diarrh",)),
+    ("Anxiety", ("anxiety",)),
+    ("Hypoesthesia", ("hypoesthesia",)),
+    ("Feeling drunk", ("drunk",)),
+)
+CONTROL_GROUPS = ("Placebo", "Antidepressant + placebo spray")
+
+
+def effect_of(label: str) -> str | None:
+    """Return the profile effect an outcome label names, or None."""
+    low = label.lower()
+    return next((name for name, words in EFFECT_GROUPS if any(w in low for w in words)), None)
+
+
+def side_effect_profile(df: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per effect and treatment group: the median, lowest and highest reported incidence, how many
+    figures and sources, and (where a source reports the group's arm beside its control arm) the median difference.
+
+    Medians describe the figures shown; populations and designs differ between them.
+    """
+    ae = side_effect_rates(df).copy()
+    cols = ["effect", "treatment_group", "family", "median", "lowest", "highest", "figures", "sources",
+            "difference_vs_control", "pairs"]
+    if ae.empty:
+        return pd.DataFrame(columns=cols)
+    ae["effect"] = ae["outcome_label"].map(effect_of)
+    ae = ae[ae["effect"].notna()]
+    controls = ae[ae["treatment_group"].isin(CONTROL_GROUPS)]
+    ctrl = controls.groupby(["source_id", "effect"])["value"].first()
+    out = []
+    for (effect, group), sub in ae.groupby(["effect", "treatment_group"], sort=False):
+        keys = list(zip(sub["source_id"], sub["effect"]))
+        diffs = [v - ctrl[k] for k, v in zip(keys, sub["value"]) if k in ctrl.index and group not in CONTROL_GROUPS]
+        out.append({"effect": effect, "treatment_group": group, "family": vocab.family_of(group),
+                    "median": float(sub["value"].median()), "lowest": float(sub["value"].min()),
+                    "highest": float(sub["value"].max()), "figures": len(sub),
+                    "sources": ", ".join(sorted(set(sub["study"]))),
+                    "difference_vs_control": float(pd.Series(diffs).median()) if diffs else None, "pairs": len(diffs)})
+    order = {name: i for i, (name, _) in enumerate(EFFECT_GROUPS)}
+    groups = {g: i for i, g in enumerate(vocab.TREATMENT_GROUPS)}
+    prof = pd.DataFrame(out, columns=cols)
+    return prof.sort_values(["effect", "treatment_group"], key=lambda c: c.map(order if c.name == "effect" else groups),
+                            ignore_index=True)
+
+
+def profile_message(prof: pd.DataFrame) -> str:
+    """Return, for each treatment group, its most frequently reported effect (median) and its control difference."""
+    parts = []
+    for group, sub in prof.groupby("treatment_group", sort=False):
+        if group in CONTROL_GROUPS:
+            continue
+        top = sub.loc[sub["median"].idxmax()]
+        text = f"{group}: {top['effect'].lower()} most often ({top['median']:g}%"
+        if pd.notna(top["difference_vs_control"]):
+            text += f", {top['difference_vs_control']:+g} points against the control arm of the same source"
+        parts.append(text + f"; {vocab.counted(int(top['figures']), 'figure')})")
+    return ("; ".join(parts) + ". Medians of the figures shown; populations and designs differ."
+            if parts else "No side-effect percentages for a named effect in the current selection.")
+
+
 def discontinuation_rates(df: pd.DataFrame) -> pd.DataFrame:
     """Return the share of patients who stopped because of adverse events (or for any reason)."""
     sel = df[df["outcome"].isin(["discontinuation_adverse_events", "discontinuation_any"]) & (df["unit"] == PERCENT)]

@@ -511,6 +511,13 @@ SUMMARY_COLUMNS = {
     "ci_low": st.column_config.NumberColumn("95% CI low", format="%.2f"),
     "ci_high": st.column_config.NumberColumn("95% CI high", format="%.2f"),
     "weight_pct": st.column_config.NumberColumn("Weight in pool (%)", format="%.1f"), "how": "How it was obtained",
+    # The side-effect profile's table.
+    "effect": "Side effect", "median": st.column_config.NumberColumn("Median (%)", format="%g"),
+    "lowest": st.column_config.NumberColumn("Lowest (%)", format="%g"),
+    "highest": st.column_config.NumberColumn("Highest (%)", format="%g"), "sources": "Sources",
+    "difference_vs_control": st.column_config.NumberColumn("Difference from the control arm, same source (points)",
+                                                           format="%+g"),
+    "pairs": st.column_config.NumberColumn("Sources with a control arm"),
     "reason": "Why it is in this set",
     "link": st.column_config.LinkColumn("Source link", display_text=r"https://(?:doi\.org|pubmed\.ncbi\.nlm\.nih\.gov)/(.*)"),
 }

@@ -216,6 +216,23 @@ def response_ratios(df: pd.DataFrame) -> View:
                    "Relative effects on response and remission", "", ev.ratio_message)
 
 
+def side_effect_profile(df: pd.DataFrame) -> View:
+    """One row per side effect, one marker per treatment group, with the difference from the control arm in hover."""
+    prof = ev.side_effect_profile(df)
+    ae = ev.side_effect_rates(df)
+    behind = ae[ae["outcome_label"].map(ev.effect_of).notna()] if not ae.empty else ae
+    v = View("side_profile", "Side-effect profile, side by side", "side-effect percentages for a named effect", behind)
+    if prof.empty:
+        return v
+    v.counts = prof
+    v.message = ev.profile_message(prof)
+    v.warnings = ev.like_for_like_warnings(behind)
+    v.fig = charts.profile_chart(prof)
+    v.alt = charts.alt_text("Side-effect profile", behind, f"Rows are {len(set(prof['effect']))} effects; each marker "
+                            "is a treatment group's median reported incidence, its bar the range of figures.")
+    return v
+
+
 def side_effect_incidence(df: pd.DataFrame, course: str = "All", effect: str = "") -> View:
     """Incidence of each reported side effect, optionally one course (acute/persistent) or one named effect."""
     ae = ev.side_effect_rates(df)
@@ -390,6 +407,7 @@ REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
     "treatment_steps": treatment_steps,
     "response_ratios": response_ratios,
     "side_incidence": side_effect_incidence,
+    "side_profile": side_effect_profile,
     "side_stop": side_effect_stopping,
     "certainty_mix": certainty_mix,
     "onset_durability": onset_durability,

@@ -15,7 +15,7 @@ PAGES = [
     ("Onset", "Onset speed", 5),
     ("Durability", "Durability", 5),
     ("Non_response", "Response and non-response", 6),
-    ("Side_effects", "Side effects", 4),
+    ("Side_effects", "Side effects", 5),
     ("Evidence_explorer", "Evidence explorer and sources", 0),
     ("Claim_checker", "Claim checker", 0),
     ("Briefing", "Briefing", 0),
