@@ -53,6 +53,8 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 HOURS_TICKS = [1, 4, 24, 72, 168, 336, 672, 1344, 2016, 4032]
 HOURS_TICK_TEXT = ["1 h", "4 h", "1 d", "3 d", "1 wk", "2 wk", "4 wk", "8 wk", "12 wk", "24 wk"]
 
+ROW_PX = 54  # one row of a dot chart: a two-line label above a dot, clear of the row above
+
 # Log-axis ticks, written out: Plotly's default minor ticks print 0.3 as a bare "3".
 LOG_TICKS = [0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
 
@@ -172,12 +174,15 @@ def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "l
     """
     d = hover_frame(df)
     rows = list(dict.fromkeys(d[label_col]))
+    # Rows are numbered from the bottom; each label sits half a row above its dot, so even a two-line label stays
+    # clear of its own dot and of the row above (one row is ROW_PX high).
+    pos = {label: len(rows) - 1 - i for i, label in enumerate(rows)}
     fig = go.Figure()
     for group in _groups_in(d):
         g = d[d["treatment_group"] == group]
         plus, minus = _error_arrays(g)
         fig.add_trace(go.Scatter(
-            x=g["value"], y=g[label_col], mode="markers", name=group, legendgroup=group,
+            x=g["value"], y=g[label_col].map(pos), mode="markers", name=group, legendgroup=group,
             marker={"symbol": SYMBOLS[group], "size": 12, "color": COLOURS[group],
                     "line": {"width": 1, "color": "#FFFFFF"}},
             error_x={"type": "data", "array": plus, "arrayminus": minus, "visible": bool(plus.notna().any()),
@@ -202,9 +207,9 @@ def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "l
         fig.update_layout(xaxis2={"overlaying": "x", "range": [0, 1], "visible": False, "fixedrange": True})
         label_x, label_axis = [0] * len(rows), "x2"
     fig.add_trace(go.Scatter(
-        x=label_x, y=rows, xaxis=label_axis, mode="text", text=[_wrapped(_escape(r)) for r in rows],
-        textposition="top right", textfont={"size": 12, "color": "#333333"}, hoverinfo="skip", showlegend=False,
-        name="labels", cliponaxis=False,
+        x=label_x, y=[pos[r] + 0.5 for r in rows], xaxis=label_axis, mode="text",
+        text=[_wrapped(_escape(r), max_lines=2) for r in rows], textposition="middle right",
+        textfont={"size": 12, "color": "#333333"}, hoverinfo="skip", showlegend=False, name="labels", cliponaxis=False,
     ))
     extra = 0
     if favours and reference is not None:
@@ -214,17 +219,23 @@ def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "l
                                text=_wrapped(_escape(text), 30), showarrow=False, align=anchor,
                                font={"size": 12, "color": "#333333"})
         extra = 1.2
-    fig.update_yaxes(categoryorder="array", categoryarray=rows[::-1], title_text=None, showticklabels=False,
-                     range=[-0.6 - extra, len(rows) - 0.2])
+    fig.update_yaxes(title_text=None, showticklabels=False, showgrid=False, zeroline=False,
+                     range=[-0.6 - extra, len(rows) + 0.1])
     fig.update_xaxes(title_text=x_title, showgrid=True)
     if not log_x:
         fig.update_xaxes(type="linear", rangemode="tozero")
-    return _style(fig, title, height or max(320, 150 + 46 * len(rows) + int(46 * extra)))
+    return _style(fig, title, height or max(320, 150 + ROW_PX * len(rows) + int(ROW_PX * extra)))
 
 
-def _wrapped(text: str, width: int = 48) -> str:
-    """Break a chart label into lines of at most `width` characters (at spaces), so it fits a 390 px phone."""
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
+def _wrapped(text: str, width: int = 48, max_lines: int | None = None) -> str:
+    """Break a chart label into lines of at most `width` characters (at spaces), so it fits a 390 px phone; past
+    `max_lines`, the last line kept ends at a word with "…" (the full wording is in the hover and the table)."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [text]
+    if max_lines and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1] if len(lines[-1]) < width else lines[-1].rsplit(" ", 1)[0]
+        lines[-1] = last.rstrip(" ·,(") + "…"
+    return "<br>".join(lines)
 
 
 def days_chart(df: pd.DataFrame, title: str, label_col: str = "label") -> go.Figure:
@@ -254,10 +265,17 @@ def label_rows(df: pd.DataFrame, parts: tuple[str, ...] = ("study", "treatment_g
         t = df["time_reported"].fillna("")
         base = base + t.map(lambda s: f" ({s})" if s else "")
     base = base.map(_shorten)
-    # Two figures of one study and group at one time must not collapse onto one row.
+    # Two figures of one study and group must not collapse onto one row: tell them apart in words (the outcome, then
+    # the treatment as the source names it), and only then by number, never by a raw row id.
+    for extra in ("outcome_label", "treatment"):
+        dup = base.duplicated(keep=False)
+        if not dup.any() or extra in parts or extra not in df.columns:
+            continue
+        base = base.where(~dup, (base + " · " + df[extra].astype(str)).map(_shorten))
     dup = base.duplicated(keep=False)
     if dup.any():
-        base = base.where(~dup, base + " [" + df["row_id"].astype(str) + "]")
+        nth = base.groupby(base).cumcount() + 1
+        base = base.where(~dup, base + " (figure " + nth.astype(str) + ")")
     return base
 
 

@@ -141,10 +141,20 @@ def onset_time_to_response(df: pd.DataFrame) -> View:
                    lambda r: ev.duration_message(r, "times to onset or response"))
 
 
+def _by_group(rows: pd.DataFrame, *then: str) -> pd.DataFrame:
+    """Rows ordered ketamine first, then traditional antidepressants, then comparators, group by group, so like rows
+    sit together and the eye compares ketamine with traditional down one column."""
+    order = {g: i for i, g in enumerate(vocab.TREATMENT_GROUPS)}
+    fam = {f: i for i, f in enumerate(vocab.FAMILIES)}
+    return rows.assign(_f=rows["family"].map(fam), _g=rows["treatment_group"].map(order)).sort_values(
+        ["_f", "_g", *then]).drop(columns=["_f", "_g"])
+
+
 def durability_relapse(df: pd.DataFrame) -> View:
     """Relapse (or staying well) on continued treatment vs after switching to placebo."""
+    rel = ev.rates(df, "durability", ("relapse", "sustained_response"))
     v = View("durability_relapse", "Relapse: continuing treatment vs stopping it", "relapse percentages",
-             _labelled(ev.rates(df, "durability", ("relapse", "sustained_response")), ("study", "treatment_group")))
+             _labelled(_by_group(rel, "outcome", "time_hours", "value")))
     return _finish(v, lambda r: charts.dot_ci_chart(r, "Share of patients who relapsed (or stayed well)",
                                                     "Patients (%)"),
                    "Relapse chart", "Dots show the percent relapsing in each arm; placebo arms are patients switched "
@@ -181,7 +191,8 @@ OUTCOME_WORDS = {"response": "Response", "remission": "Remission", "non_response
 
 def response_rates(df: pd.DataFrame, outcome: str = "response") -> View:
     """Response, remission or non-response rates by treatment group and population."""
-    rows = ev.rates(df, "non_response", (outcome,)).sort_values(["population", "family", "value"])
+    rows = ev.rates(df, "non_response", (outcome,))
+    rows = _by_group(rows, "time_hours", "value") if not rows.empty else rows
     word = OUTCOME_WORDS[outcome]
     v = View(f"response_rates_{outcome}", f"{word} rates", f"{word.lower()} rates",
              _labelled(rows, ("study", "treatment_group")))
