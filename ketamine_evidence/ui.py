@@ -352,6 +352,13 @@ def sidebar(all_rows: pd.DataFrame, meta: dict, source_key: tuple) -> ev.Filters
     return filters
 
 
+# Static style, no data in it: a keyboard user sees where the focus is, distinct from the current page's highlight.
+FOCUS_CSS = """<style>
+a:focus-visible, button:focus-visible, [role="option"]:focus-visible {
+  outline: 3px solid #005A9C !important; outline-offset: 2px; }
+</style>"""
+
+
 def page_frame(title: str, question: str, compact: bool = False) -> Context | None:
     """Set up a page (config, sidebar, notice) and return its Context, or None after telling the user why.
 
@@ -378,6 +385,7 @@ def page_frame(title: str, question: str, compact: bool = False) -> Context | No
     if uploaded is not None:
         st.warning(f"You are looking at YOUR UPLOADED DATA ({len(dataset.evidence)} rows), not the curated dataset. "
                    "Switch back under 'Data shown' in the sidebar.", icon=":material/upload_file:")
+    st.html(FOCUS_CSS)
     if compact:
         st.caption(f"{title} · {DISCLAIMER}")
     else:
@@ -402,9 +410,10 @@ def run_page(title: str, question: str, body, compact: bool = False) -> None:
         st.error(f"Something went wrong while drawing this page. The error has been logged with reference {ref}.")
 
 
+# The figure itself comes straight after what it is, so a 1366 px screen shows it without sideways scrolling.
 TABLE_COLUMNS = [
-    "study", "treatment", "treatment_group", "population", "outcome_label", "outcome_definition",
-    "time_reported", "value", "unit", "ci_low", "ci_high", "n", "design", "regimen", "control_type",
+    "study", "treatment_group", "outcome_label", "value", "unit", "ci_low", "ci_high", "n", "time_reported",
+    "population", "treatment", "outcome_definition", "design", "regimen", "control_type",
     "certainty", "certainty_reason", "caveats", "location", "link", "row_id",
 ]
 
@@ -591,7 +600,10 @@ def chart_title(title: str) -> None:
 
 def plotly(fig: go.Figure, alt: str, key: str) -> None:
     """Draw a Plotly figure with its alt text, keeping our own colour-blind-safe styling (no Streamlit theme)."""
-    st.plotly_chart(fig, alt=alt, key=key, theme=None, config={"displaylogo": False, "responsive": True})
+    # No toolbar: on touch screens it sat over legend titles, and its eight small buttons each took a Tab stop.
+    # Charts download as PNG images from the Briefing page instead.
+    st.plotly_chart(fig, alt=alt, key=key, theme=None,
+                    config={"displaylogo": False, "responsive": True, "displayModeBar": False})
 
 
 def natural_frequency(rows: pd.DataFrame, key: str, filled: str, other: str) -> None:
@@ -611,6 +623,17 @@ def natural_frequency(rows: pd.DataFrame, key: str, filled: str, other: str) -> 
                     f"({r['treatment_group']}, {r['population']}).", key=f"{key}_chart")
         st.caption(md_escape(f"{r['value']:g}% rounded to whole people. {r['population'].capitalize()}; "
                              f"{r['certainty']} certainty. Source: {r['study']}."))
+
+
+def within(text: str, limit: int) -> str:
+    """Return the first `limit` characters of a typed text, saying so when more was typed or pasted.
+
+    Used instead of a box's own character limit, which empties the box when a longer text is pasted into it."""
+    text = text or ""
+    if len(text) > limit:
+        st.caption(f"Only the first {limit} characters are used.")
+        return text[:limit]
+    return text
 
 
 def key_message(text: str) -> None:

@@ -7,7 +7,7 @@ from ketamine_evidence.context import read_context
 
 
 def context_table(ctx: ui.Context) -> None:
-    st.subheader("How each treatment is given")
+    st.header("How each treatment is given")
     st.caption("Route, setting, how often, licence and monitoring, each statement from an official record or a "
                "peer-reviewed source. Not yet verified here, so not shown: reports of a 2025 US approval of esketamine "
                "without an oral antidepressant.")
@@ -27,20 +27,20 @@ def context_table(ctx: ui.Context) -> None:
 
 def body(ctx: ui.Context) -> None:
     context_table(ctx)
-    st.subheader("Benefit against burden")
+    st.header("Benefit against burden")
     st.caption("One point per treatment group: the median of the response rates and of the side-effect incidences "
                "reported for it, with bars spanning the lowest to highest figure. These describe very different "
                "studies and populations; they are not pooled estimates.")
     ui.show_view(ui.view(views.benefit_burden, ctx), ctx, key="compare_bb", heading=False)
 
-    st.subheader("Speed of onset against durability")
+    st.header("Speed of onset against durability")
     st.caption("Durability is mostly reported as the share relapsing at a time point, and onset as response rates "
                "at time points; neither converts into the other, so no group gets a single invented point. Instead each "
                "group's figures that are times (in hours, days or weeks) are placed on one axis, by kind. The earliest "
                "time a response rate was reported is when it was measured, not when response began.")
     ui.show_view(ui.view(views.onset_durability, ctx), ctx, key="compare_timeline", heading=False)
 
-    st.subheader("Which side effects matter most to you?")
+    st.header("Which side effects matter most to you?")
     st.caption("Give each kind of side effect a weight from 0 (ignore) to 3 (matters most). For each treatment group "
                "the score is the weighted mean of the median incidences of the kinds it has figures for: "
                "score = Σ(weight × median) ÷ Σ(weight). Kinds with no figure for a group are missing, not zero; the "

@@ -21,14 +21,14 @@ def _template(stamp: str) -> bytes:
 
 
 def body(ctx: ui.Context) -> None:
-    st.subheader("1. Start from the template")
+    st.header("1. Start from the template")
     st.caption("The template has every column of the curated dataset and two real, cited rows as examples. "
                f"Limits: {upload.MAX_BYTES // (1024 * 1024)} MB and {upload.MAX_ROWS:,} rows per file; UTF-8 "
                "(with or without BOM), commas or semicolons.")
     st.download_button("Download the template (CSV)", _template(ctx.meta.get("version", "")),
                        "evidence_template.csv", "text/csv", key="upload_template")
 
-    st.subheader("2. Upload your extract")
+    st.header("2. Upload your extract")
     ev_file = st.file_uploader("Evidence CSV", type=["csv", "txt"], key="upload_evidence")
     src_file = st.file_uploader("Sources CSV (optional: otherwise every source_id must be a curated source)",
                                 type=["csv", "txt"], key="upload_sources")
@@ -39,7 +39,7 @@ def body(ctx: ui.Context) -> None:
         result = _check(ev_file.getvalue(), src_file.getvalue() if src_file else None)
     ui.upload_slot(result.digest)["result"] = result
 
-    st.subheader("3. Result")
+    st.header("3. Result")
     if result.file_rejected:
         st.error(f"The file was not accepted: {result.uploaded} rows read, none kept. The problems are listed "
                  "below. The dashboard keeps showing the data it had.")

@@ -15,8 +15,9 @@ def body(ctx: ui.Context) -> None:
     course = st.radio("Course of the effect", COURSES, horizontal=True, key="side_course",
                       help="Acute/transient: during or just after a dose (e.g. dissociation during an infusion). "
                            "Persistent: lasting while on treatment (e.g. sexual dysfunction, weight gain).")
-    effect = st.text_input("Show only effects whose name contains", key="side_effect_query", max_chars=60,
+    effect = st.text_input("Show only effects whose name contains", key="side_effect_query",
                            placeholder="e.g. nausea, dissociation, sexual", help="Plain text, not a pattern.")
+    effect = ui.within(effect, 60)
     incidence = ui.view(views.side_effect_incidence, ctx, course, effect)
     ui.show_view(incidence, ctx, heading=False)
     ui.natural_frequency(incidence.rows, "side_people", "had this side effect", "did not")

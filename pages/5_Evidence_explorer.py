@@ -7,11 +7,12 @@ from ketamine_evidence.vocab import DIMENSION_LABELS, counted
 
 
 def body(ctx: ui.Context) -> None:
-    st.subheader("All figures")
+    st.header("All figures")
     c1, c2 = st.columns([2, 1])
-    query = c1.text_input("Search the figures", key="explorer_query", max_chars=200,
+    query = c1.text_input("Search the figures", key="explorer_query",
                           placeholder="e.g. dissociation, STAR*D, relapse, sertraline",
                           help="Matches words in the study, treatment, outcome, definition and caveats (plain text, not a pattern).")
+    query = ui.within(query, 200)
     dims = c2.multiselect("Question", list(DIMENSION_LABELS), format_func=DIMENSION_LABELS.get,
                           key="explorer_dimensions", placeholder="All")
     rows = ev.search_rows(ctx.rows, query)
@@ -31,7 +32,7 @@ def body(ctx: ui.Context) -> None:
         ui.download_csv(rows.drop(columns=["citation"], errors="ignore"), "Download these figures (CSV)",
                         "ketamine_evidence_filtered.csv", key="explorer_download")
 
-    st.subheader("Sources")
+    st.header("Sources")
     src = ev.source_table(ctx.sources, ctx.all_rows, rows)
     st.text(f"{len(src)} sources; {int((src['figures_shown'] > 0).sum())} have figures in the current view.")
     ui.table(src, key="explorer_sources", limit=None,

@@ -19,7 +19,7 @@ def body(ctx: ui.Context) -> None:
         st.dataframe(err.as_frame(), hide_index=True)
         return
     figures = ui.claim_figures(ctx)
-    st.subheader("What a 2014 news story claimed, and what the evidence says")
+    st.header("What a 2014 news story claimed, and what the evidence says")
     st.caption("The story: NPR, 2014, on the Oxford series of 28 patients given ketamine infusions (Diamond, McShane "
                "et al., J Psychopharmacol 2014). Each claim is paraphrased from the story. Verdicts and explanations are the curators'; every figure "
                "shown comes from the dataset with its source. Claims use all figures, whatever the sidebar filters.")
@@ -42,9 +42,10 @@ def body(ctx: ui.Context) -> None:
                       key="claims_sources", columns=CLAIM_TABLE,
                       caption="One row per figure a claim cites; the first column names the claim.")
 
-    st.subheader("Check a claim of your own")
-    text = st.text_area("Type or paste a claim", key="claims_query", max_chars=500, height=90,
+    st.header("Check a claim of your own")
+    text = st.text_area("Type or paste a claim", key="claims_query", height=90,
                         placeholder="e.g. Esketamine causes dissociation in a quarter of patients")
+    text = ui.within(text, 500)
     st.caption("The matcher looks for treatments, the question (speed, durability, response, side effects), outcome "
                "words and numbers in your claim. A named treatment scores 3, a question 2, an outcome word 2, a figure "
                "within 5 points (or 10%) of your number 2. It uses the rows allowed by the sidebar filters.")

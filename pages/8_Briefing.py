@@ -19,14 +19,14 @@ def _png_zip(_rows, rows_key: tuple, version: str, link: str) -> bytes:
 def body(ctx: ui.Context) -> None:
     filters_text = briefing.describe_filters(ctx.filters)
     link = ui.share_link(ui.filters_to_params(ctx.filters))
-    st.subheader("Briefing for the current view")
+    st.header("Briefing for the current view")
     st.text(f"View: {filters_text}")
     st.text(f"{counted(len(ctx.rows), 'figure')} from {counted(ctx.rows['source_id'].nunique(), 'source')}, "
             f"data version {ctx.meta.get('version')}.")
     if ctx.rows.empty:
         ui.empty("figures", ctx)
         return
-    st.subheader("Key points")
+    st.header("Key points")
     st.caption("Each question's side-by-side answer, from a curated comparison set, with the sources it rests on.")
     if ctx.source_key and ctx.source_key[0] == "upload":
         st.caption("Comparison sets are curated for the published dataset, so uploads have no key points.")
@@ -38,12 +38,12 @@ def body(ctx: ui.Context) -> None:
                 st.markdown(f"**{ui.md_escape(p['dimension'])}** · {ui.md_escape(p['title'])}")
                 (st.text if p["comparable"] else st.warning)(p["sentence"])
                 st.caption(ui.md_escape(f"Sources: {p['sources']}."))
-    st.subheader("How sure we can be, question by question")
+    st.header("How sure we can be, question by question")
     for dim, _ in briefing.SECTIONS:
         rows = ctx.rows[ctx.rows["dimension"] == dim]
         if not rows.empty:
             st.text(f"{DIMENSION_LABELS[dim]}: {briefing.certainty_sentence(rows)}")
-    st.subheader("Download")
+    st.header("Download")
     with st.spinner("Building the briefing…"):
         html_doc = _briefing_html(ctx.rows, tuple(ctx.rows["row_id"]), ctx.sources, ctx.meta.get("version", ""),
                                   filters_text, link, ctx.meta)
@@ -63,7 +63,7 @@ def _want_png(rows_key: tuple) -> None:
 
 def png_charts(ctx: ui.Context, link: str) -> None:
     """Offer the briefing's charts as PNG images in one zip, drawn on request (it takes several seconds)."""
-    st.subheader("Charts as images")
+    st.header("Charts as images")
     st.caption("For slides and documents: every chart of the briefing as a PNG, with a text file giving each chart's "
                "description and sources.")
     rows_key = tuple(ctx.rows["row_id"])

@@ -8,7 +8,8 @@ from ketamine_evidence.glossary import read_glossary
 
 def body(ctx: ui.Context) -> None:
     g = read_glossary()
-    query = st.text_input("Find a term", key="glossary_query", max_chars=60, placeholder="e.g. remission, odds ratio")
+    query = st.text_input("Find a term", key="glossary_query", placeholder="e.g. remission, odds ratio")
+    query = ui.within(query, 60)
     if query.strip():
         q = query.strip().lower()
         g = g[g["term"].str.lower().str.contains(q, regex=False) | g["plain"].str.lower().str.contains(q, regex=False)]

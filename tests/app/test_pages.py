@@ -288,7 +288,22 @@ def test_picking_another_comparison_redraws_its_forest_plot():
 
 def test_briefing_page_opens_with_a_key_point_per_question():
     at = open_page("pages/8_Briefing.py")
-    assert [s.value for s in at.subheader][:2] == ["Briefing for the current view", "Key points"]
+    assert [s.value for s in at.header][:2] == ["Briefing for the current view", "Key points"]
     points = [t.value for t in at.text if "certainty" in t.value and "ketamine" in t.value.lower()]
     assert len(points) == 4
     assert sum(_plain(c.value).startswith("Sources: ") for c in at.caption) == 4
+
+
+def test_a_pasted_search_longer_than_its_limit_keeps_what_fits_instead_of_emptying_the_box():
+    at = open_page("pages/5_Evidence_explorer.py")
+    at.text_input(key="explorer_query").input("dissociation " + "x" * 300).run()
+    assert not at.exception
+    assert "Only the first 200 characters are used." in [c.value for c in at.caption]
+    assert at.text_input(key="explorer_query").value.startswith("dissociation")
+
+
+def test_every_page_steps_down_from_its_title_one_heading_level_at_a_time():
+    # axe's heading-order rule: a page title (h1) is followed by h2 sections, not straight by h3.
+    for path in PAGES:
+        at = open_page(path)
+        assert not at.subheader or at.header, f"{path} goes from its title (h1) straight to h3 sections"
