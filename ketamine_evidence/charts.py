@@ -130,6 +130,18 @@ def _error_arrays(df: pd.DataFrame, value: str = "value", lo: str = "ci_low", hi
     return plus, minus
 
 
+# On the onset chart the marker's fill tells the outcome: filled for response, open with a dot for remission, a
+# dot on the filled mark for improvement; the group keeps its shape and colour.
+OUTCOME_MARKS = {"response": "", "remission": "-open-dot", "symptom_change": "-dot"}
+OUTCOME_NAMES = {"response": "Response", "remission": "Remission", "symptom_change": "Improvement"}
+
+
+def _outcome_symbol(symbol: str, outcome) -> str:
+    if not isinstance(outcome, str) or outcome not in OUTCOME_MARKS or not OUTCOME_MARKS[outcome]:
+        return symbol
+    return symbol.replace("-open", "") + OUTCOME_MARKS[outcome]
+
+
 def time_course_chart(df: pd.DataFrame, title: str, y_title: str) -> go.Figure:
     """Return a log-time scatter of values against hours since first dose, one trace per treatment group.
 
@@ -150,16 +162,27 @@ def time_course_chart(df: pd.DataFrame, title: str, y_title: str) -> go.Figure:
             pieces.append(chunk)
         g = pd.concat(pieces, ignore_index=True)
         plus, minus = _error_arrays(g)
+        symbols = [_outcome_symbol(SYMBOLS[group], o) for o in g["outcome"]] if "outcome" in g else SYMBOLS[group]
         fig.add_trace(go.Scatter(
             x=g["time_hours"], y=g["value"], mode="lines+markers", name=group, legendgroup=group, showlegend=True,
             connectgaps=False,
             line={"color": COLOURS[group], "dash": FAMILY_DASH[vocab.family_of(group)], "width": 2},
-            marker={"symbol": SYMBOLS[group], "size": 11, "color": COLOURS[group],
-                    "line": {"width": 1, "color": "#FFFFFF"}},
+            # A white outline shows the dot of an "improvement" mark on a filled marker; open marks keep their colour.
+            marker={"symbol": symbols, "size": 11, "color": COLOURS[group],
+                    "line": {"width": 1.5, "color": [COLOURS[group] if "open" in str(sym) else "#FFFFFF"
+                                                     for sym in (symbols if isinstance(symbols, list) else [symbols])]}},
             error_y={"type": "data", "array": plus, "arrayminus": minus, "visible": bool(plus.notna().any()),
                      "thickness": 1.2},
             customdata=g[HOVER_COLUMNS].fillna("").to_numpy(),
         ))
+    outcomes = [o for o in OUTCOME_MARKS if "outcome" in d and (d["outcome"] == o).any()]
+    if len(outcomes) > 1:  # a key to the marks, in grey, when the chart mixes outcomes
+        for o in outcomes:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"Outcome: {OUTCOME_NAMES[o].lower()}",
+                                     legendgroup=f"outcome-{o}", hoverinfo="skip",
+                                     marker={"symbol": _outcome_symbol("circle", o), "size": 11, "color": "#555555",
+                                             "line": {"width": 1.5, "color": "#555555" if o == "remission"
+                                                      else "#FFFFFF"}}))
     fig.update_xaxes(type="log", title_text="Time since first dose (log scale)", tickvals=HOURS_TICKS,
                      ticktext=HOURS_TICK_TEXT, showgrid=True, tickangle=0)
     fig.update_yaxes(title_text=y_title, rangemode="tozero")

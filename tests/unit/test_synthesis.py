@@ -256,3 +256,12 @@ def test_side_effect_profile_puts_every_group_with_an_effect_on_that_effects_row
     assert list(fig.layout.yaxis.ticktext)[:2] == ["Dissociation", "Dizziness"]
     names = {t.name.replace("<br>", " ") for t in fig.data}
     assert {"IV ketamine", "Esketamine", "SSRI", "Antidepressant + placebo spray"} <= names
+
+
+def test_onset_chart_marks_tell_response_remission_and_improvement_apart():
+    fig = views.onset_course(ROWS).fig
+    ket = next(t for t in fig.data if t.name == "IV ketamine")
+    course = ev.onset_time_course(ROWS)
+    assert {"response", "remission"} <= set(course[course["treatment_group"] == "IV ketamine"]["outcome"])
+    assert len(set(ket.marker.symbol)) >= 2
+    assert {"Outcome: response", "Outcome: remission"} <= {t.name for t in fig.data}
