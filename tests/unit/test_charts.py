@@ -37,7 +37,7 @@ def test_time_course_uses_log_hours_and_one_legend_entry_per_group():
     legend = [t.name for t in fig.data if t.showlegend]
     assert legend == ["IV ketamine", "SSRI"]
     ket = fig.data[0]
-    assert list(ket.x) == [24.0, 168.0] and ket.marker.symbol == "circle" and ket.line.dash == "solid"
+    assert list(ket.x) == [24.0, 168.0] and set(ket.marker.symbol) == {"circle"} and ket.line.dash == "solid"
     assert fig.data[1].line.dash == "dash"
 
 
