@@ -41,7 +41,9 @@ def body(ctx: ui.Context) -> None:
                 st.page_link(page, label=f"Open {DIMENSION_LABELS[dim].lower()}", icon=":material/arrow_forward:")
 
     st.header("What the evidence base holds")
+    ui.what_changed(key="overview_changes")
     ui.show_view(ui.view(views.evidence_map, ctx), ctx, key="overview_map")
+    ui.show_view(ui.view(views.evidence_over_time, ctx), ctx, key="overview_years")
 
 
 ui.run_page("Ketamine vs traditional antidepressants",

@@ -98,6 +98,14 @@ def build_html(rows: pd.DataFrame, sources: pd.DataFrame, meta: dict, filters_te
 
     points = "".join(f"<li><b>{_e(p['dimension'])}</b> ({_e(p['title'])}): {_e(p['sentence'])} "
                      f"<i>Sources: {_e(p['sources'])}.</i></li>" for p in key_points(rows))
+    from .changes import latest_changes
+
+    changes = latest_changes()
+    changed = ""
+    if changes is not None:
+        firsts = "; ".join(p.split(". ")[0].rstrip(".") for p in changes.points)
+        changed = (f"<p><b>What changed in data version {_e(changes.version)}"
+                   f"{' (since ' + _e(changes.previous) + ')' if changes.previous else ''}:</b> {_e(firsts)}.</p>")
     used = sources[sources["source_id"].isin(set(rows["source_id"]))].sort_values("short_citation")
     refs = []
     for s in used.itertuples():
@@ -123,6 +131,7 @@ code {{ background: #f2f4f7; padding: .1rem .3rem; }} .chart-title {{ font-weigh
 <h1>Briefing: ketamine vs traditional antidepressants</h1>
 <p class="notice">This briefing summarises published research to inform. It does not give medical advice.</p>
 <p><b>Data version:</b> {_e(version)} · <b>Generated:</b> {_e(created.isoformat())} · <b>Figures:</b> {len(rows)} from {rows['source_id'].nunique()} sources</p>
+{changed}
 <p><b>View:</b> {_e(filters_text)}<br><b>Link to this view:</b> <code>{_e(link)}</code></p>
 <p><b>How to read it:</b> each sentence is computed from the figures in this view. The key points come from curated comparison sets (figures that measure the same thing); a pooled figure says "pooled" with its number of studies, I² and prediction interval, and medians elsewhere describe the rows shown. Certainty wording follows GRADE: "probably" for moderate, "may" for low, "very uncertain" for very low.</p>
 <section><h2>Key points</h2><ul class="points">{points}</ul></section>

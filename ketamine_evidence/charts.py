@@ -696,3 +696,25 @@ def profile_chart(prof: pd.DataFrame) -> go.Figure:
                      tickfont={"size": 13}, range=[-0.6, len(effects) - 0.4], zeroline=False)
     fig.update_xaxes(title_text="Patients reporting it (%)", range=[0, max(10, prof["highest"].max() * 1.08)])
     return _style(fig, "Side-effect profile: median reported incidence by effect and group", height=190 + 40 * len(effects))
+
+
+def over_time_chart(by_year: pd.DataFrame) -> go.Figure:
+    """Return figures per publication year, one bar colour and pattern per family, stacked."""
+    fig = go.Figure()
+    for fam in vocab.FAMILIES:
+        sub = by_year[by_year["family"] == fam]
+        if sub.empty:
+            continue
+        fig.add_trace(go.Bar(
+            x=sub["year"], y=sub["figures"], name=fam,
+            marker={"color": FAMILY_COLOURS[fam], "pattern": {"shape": FAMILY_PATTERNS[fam]}},
+            hovertext=[f"{y}: {_escape(fam)}, {vocab.counted(int(n), 'figure')}<br>{_escape(src)}"
+                       for y, n, src in zip(sub["year"], sub["figures"], sub["sources"])],
+            hovertemplate="%{hovertext}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text="Year the source was published", dtick=5, tickformat="d")
+    fig.update_yaxes(title_text="Figures")
+    fig = _style(fig, "Figures in the dataset by year of publication", height=380)
+    fig.update_layout(legend_title_text="Family")
+    return fig

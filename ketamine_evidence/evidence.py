@@ -302,6 +302,27 @@ def evidence_counts(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def evidence_by_year(df: pd.DataFrame) -> pd.DataFrame:
+    """Return figures per publication year and family, with the sources behind them (for 'evidence over time')."""
+    out = (df.groupby(["year", "family"], observed=True)
+             .agg(figures=("row_id", "size"), sources=("study", lambda s: ", ".join(sorted(set(s)))))
+             .reset_index())
+    return out.astype({"year": int})
+
+
+def over_time_message(by_year: pd.DataFrame) -> str:
+    """Return, per family, the span of publication years and the year with the most figures."""
+    parts = []
+    for fam in vocab.FAMILIES[:2]:
+        sub = by_year[by_year["family"] == fam]
+        if sub.empty:
+            continue
+        peak = sub.loc[sub["figures"].idxmax()]
+        parts.append(f"{fam}: figures published {sub['year'].min()}–{sub['year'].max()}, most in {peak['year']} "
+                     f"({vocab.counted(int(peak['figures']), 'figure')})")
+    return "; ".join(parts) + "." if parts else "No figures with a publication year in the current selection."
+
+
 def _range_text(values: pd.Series, unit: str = "%") -> str:
     lo, hi = values.min(), values.max()
     return f"{lo:g}{unit}" if lo == hi else f"{lo:g}–{hi:g}{unit}"

@@ -502,7 +502,7 @@ def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list
 
 SUMMARY_COLUMNS = {
     "dimension_label": "Question", "family": "Family", "certainty": "Certainty", "treatment_group": "Group",
-    "figures": st.column_config.NumberColumn("Figures"),
+    "figures": st.column_config.NumberColumn("Figures"), "year": st.column_config.NumberColumn("Year", format="%d"),
     "response_median": st.column_config.NumberColumn("Response, median (%)", format="%g"),
     "response_min": st.column_config.NumberColumn("Response, lowest (%)", format="%g"),
     "response_max": st.column_config.NumberColumn("Response, highest (%)", format="%g"),
@@ -590,6 +590,22 @@ def answer(ctx: Context, dimension: str) -> None:
                "window, kind of comparator and effect measure.")
     pick = st.selectbox("Comparison", list(choices), format_func=choices.get, key=f"{dimension}_set")
     show_comparison(view(views.comparison, ctx, pick), key=f"{dimension}_set_detail", heading=False)
+
+
+def what_changed(key: str) -> None:
+    """A folded panel listing what the current data version changed since the one before, in plain text."""
+    from .changes import latest_changes
+
+    changes = latest_changes()
+    if changes is None:
+        return
+    since = f" (since {changes.previous})" if changes.previous else ""
+    with st.expander(f"What changed in data version {changes.version}{since}", key=key):
+        if changes.summary:
+            st.text(changes.summary)
+        for point in changes.points:
+            st.text("• " + point)
+        st.caption("From data/CHANGELOG.md, which also gives each file's checksum.")
 
 
 def chart_title(title: str) -> None:

@@ -87,6 +87,20 @@ def evidence_map(df: pd.DataFrame) -> View:
                              "figures, not stronger evidence.", limit=None)
 
 
+def evidence_over_time(df: pd.DataFrame) -> View:
+    """Figures per publication year and family: ketamine beside traditional antidepressants over time."""
+    v = View("over_time", "Evidence over time", "figures", df)
+    if df.empty:
+        return v
+    by_year = ev.evidence_by_year(df)
+    v.counts = by_year
+    v.list_rows = False
+    v.message = ev.over_time_message(by_year)
+    v.fig = charts.over_time_chart(by_year)
+    v.alt = charts.alt_text("Evidence over time", df, "Stacked bars count figures per publication year and family.")
+    return v
+
+
 def onset_course(df: pd.DataFrame) -> View:
     """Improvement, response and remission against time since the first dose (log axis)."""
     v = View("onset_course", "Improvement, response and remission by time since the first dose",
@@ -407,6 +421,7 @@ REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
     **{f"answer_{dim}": fn for dim, fn in ANSWERS.items()},
     "set_remission_trd": set_remission_trd,
     "evidence_map": evidence_map,
+    "over_time": evidence_over_time,
     "onset_course": onset_course,
     "onset_effects": onset_effects,
     "onset_ttr": onset_time_to_response,

@@ -23,6 +23,7 @@ def body(ctx: ui.Context) -> None:
     st.text(f"View: {filters_text}")
     st.text(f"{counted(len(ctx.rows), 'figure')} from {counted(ctx.rows['source_id'].nunique(), 'source')}, "
             f"data version {ctx.meta.get('version')}.")
+    ui.what_changed(key="briefing_changes")
     if ctx.rows.empty:
         ui.empty("figures", ctx)
         return

@@ -265,7 +265,7 @@ def test_overview_opens_with_the_four_answers_before_the_evidence_count():
     keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at)]
     assert keys[:4] == ["overview_onset_chart", "overview_durability_chart", "overview_non_response_chart",
                         "overview_side_effects_chart"]
-    assert keys[4:] == ["overview_map_chart"]
+    assert keys[4:] == ["overview_map_chart", "overview_years_chart"]
 
 
 def test_an_answer_says_which_side_is_missing_when_the_filters_leave_no_like_for_like_comparison():
@@ -308,3 +308,10 @@ def test_every_page_steps_down_from_its_title_one_heading_level_at_a_time():
         at = open_page(path)
         main = at.main
         assert not main.get("subheader") or main.get("header"), f"{path} goes from its title (h1) straight to h3"
+
+
+def test_overview_shows_evidence_over_time_and_what_changed_in_this_data_version():
+    at = open_page("app.py")
+    assert chart_by_key(at, "overview_years_chart")
+    labels = [e.label for e in at.expander]
+    assert any(label.startswith("What changed in data version ") for label in labels)

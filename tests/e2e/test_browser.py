@@ -11,7 +11,7 @@ pytestmark = pytest.mark.e2e
 # Charts each page draws with the full dataset (the AppTest tier checks which ones).
 # Each question page draws its headline comparison and the comparison picked below it (two forest plots) first.
 PAGES = [
-    ("", "Ketamine vs traditional antidepressants", 5),
+    ("", "Ketamine vs traditional antidepressants", 6),
     ("Onset", "Onset speed", 5),
     ("Durability", "Durability", 5),
     ("Non_response", "Response and non-response", 6),
@@ -79,10 +79,10 @@ def test_overview_fits_the_screen_without_sideways_scrolling(server, make_page, 
     page = make_page(width, height)
     page.goto(server)
     wait_idle(page)
-    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(5)
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(6, timeout=30_000)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"page is {overflow}px wider than a {width}px screen"
-    for i in range(5):
+    for i in range(6):
         box = page.locator("[data-testid='stPlotlyChart']").nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1
     assert not page_errors, page_errors
