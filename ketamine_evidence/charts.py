@@ -131,7 +131,9 @@ def _error_arrays(df: pd.DataFrame, value: str = "value", lo: str = "ci_low", hi
 
 
 # On the onset chart the marker's fill tells the outcome: filled for response, open with a dot for remission, a
-# dot on the filled mark for improvement; the group keeps its shape and colour.
+# dot on the filled mark for improvement; the group keeps its shape and colour. The key is the view's note, not
+# more legend entries (on a phone the legend above the plot grew over it).
+OUTCOME_KEY = "Marks: filled = response; open with a dot = remission; a white dot on the mark = improvement."
 OUTCOME_MARKS = {"response": "", "remission": "-open-dot", "symptom_change": "-dot"}
 OUTCOME_NAMES = {"response": "Response", "remission": "Remission", "symptom_change": "Improvement"}
 
@@ -175,14 +177,6 @@ def time_course_chart(df: pd.DataFrame, title: str, y_title: str) -> go.Figure:
                      "thickness": 1.2},
             customdata=g[HOVER_COLUMNS].fillna("").to_numpy(),
         ))
-    outcomes = [o for o in OUTCOME_MARKS if "outcome" in d and (d["outcome"] == o).any()]
-    if len(outcomes) > 1:  # a key to the marks, in grey, when the chart mixes outcomes
-        for o in outcomes:
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"Outcome: {OUTCOME_NAMES[o].lower()}",
-                                     legendgroup=f"outcome-{o}", hoverinfo="skip",
-                                     marker={"symbol": _outcome_symbol("circle", o), "size": 11, "color": "#555555",
-                                             "line": {"width": 1.5, "color": "#555555" if o == "remission"
-                                                      else "#FFFFFF"}}))
     fig.update_xaxes(type="log", title_text="Time since first dose (log scale)", tickvals=HOURS_TICKS,
                      ticktext=HOURS_TICK_TEXT, showgrid=True, tickangle=0)
     fig.update_yaxes(title_text=y_title, rangemode="tozero")

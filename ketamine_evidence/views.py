@@ -115,6 +115,7 @@ def onset_course(df: pd.DataFrame) -> View:
                     f"{x.treatment_group} {ev.fmt_hours(x.time_hours)} ({x.value:g}%, {x.study})"
                     for x in firsts.itertuples()) + ".")
 
+    v.note = charts.OUTCOME_KEY
     return _finish(v, lambda r: charts.time_course_chart(
         r, "Share of patients improving, responding or remitting, by time since first dose", "Patients (%)"),
         "Onset chart", "Percent of patients improving, responding or remitting against time since the first dose, "
