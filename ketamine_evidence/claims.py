@@ -113,6 +113,13 @@ NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(%|percent|per cent)?")
 WORD_FRACTIONS = {"half": 50.0, "third": 33.3, "quarter": 25.0, "two thirds": 66.7, "two-thirds": 66.7}
 
 
+# Time words in a claim, and the window of hours since the first dose (or of duration) each one speaks of.
+TIME_WINDOWS = {"minutes": (0, 2), "hours": (0, 48), "hour": (0, 48), "day": (12, 24 * 14), "days": (12, 24 * 14),
+                "week": (24 * 5, 24 * 7 * 12), "weeks": (24 * 5, 24 * 7 * 12),
+                "month": (24 * 28, 24 * 730), "months": (24 * 28, 24 * 730), "year": (24 * 300, 24 * 1100),
+                "years": (24 * 300, 24 * 1100)}
+
+
 def parse_claim(text: str) -> dict:
     """Return what a typed claim mentions: treatment groups, dimensions and numbers (percentages first)."""
     t = (text or "").lower()
@@ -123,7 +130,8 @@ def parse_claim(text: str) -> dict:
     dims = [d for d, ws in DIMENSION_WORDS.items() if words & set(ws)]
     numbers = [float(m.group(1)) for m in NUMBER.finditer(t)]
     numbers += [v for w, v in WORD_FRACTIONS.items() if w in t]
-    return {"groups": groups, "dimensions": dims, "numbers": numbers, "words": sorted(words)}
+    times = [w for w in TIME_WINDOWS if w in words]
+    return {"groups": groups, "dimensions": dims, "numbers": numbers, "words": sorted(words), "times": times}
 
 
 def match_claim(text: str, rows: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
@@ -157,6 +165,17 @@ def match_claim(text: str, rows: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
         score += 2 * hit
         for idx in rows.index[hit]:
             reasons[pos[idx]].append("outcome")
+    if parsed["times"] and "time_hours" in rows.columns:
+        # A claim about hours or weeks is matched by figures measured then (or durations that long), not by any row.
+        hours = rows["time_hours"].where(rows["time_hours"].notna(), rows["value"].where(rows["unit"] == "days") * 24)
+        within = pd.Series(False, index=rows.index)
+        for w in parsed["times"]:
+            lo, hi = TIME_WINDOWS[w]
+            within |= hours.between(lo, hi)
+        hit = within & (score > 0)
+        score += 2 * hit
+        for idx in rows.index[hit]:
+            reasons[pos[idx]].append("time")
     for n in parsed["numbers"]:
         close = (rows["value"] - n).abs() <= rows["value"].abs().mul(0.1).clip(lower=5)
         hit = close & (score > 0)
@@ -168,3 +187,23 @@ def match_claim(text: str, rows: pd.DataFrame, limit: int = 15) -> pd.DataFrame:
     out = out[out["match_score"] >= needs]
     rank = out["certainty"].map({c: i for i, c in enumerate(CERTAINTY)})
     return out.assign(_rank=rank).sort_values(["match_score", "_rank"], ascending=[False, True]).drop(columns="_rank").head(limit)
+
+
+def resembling(text: str, claims: pd.DataFrame, limit: int = 3) -> pd.DataFrame:
+    """Return the curated claims a typed claim resembles most (same question, treatments, content words), best first.
+
+    A curated claim needs to share its question, or a treatment and a content word, to be listed at all.
+    """
+    parsed = parse_claim(text)
+    mine = {w for w in parsed["words"] if len(w) >= 5 and w not in STOPWORDS}
+    out = []
+    for _, c in claims.iterrows():
+        theirs = parse_claim(c["claim"])
+        same_q = c["dimension"] in parsed["dimensions"]
+        shared_groups = set(parsed["groups"]) & set(theirs["groups"])
+        shared_words = mine & {w for w in theirs["words"] if len(w) >= 5}
+        score = 3 * same_q + 2 * bool(shared_groups) + len(shared_words) + 2 * bool(set(parsed["times"]) & set(theirs["times"]))
+        if same_q or (shared_groups and shared_words):
+            out.append({"claim_id": c["claim_id"], "claim": c["claim"], "verdict": c["verdict"], "score": score})
+    frame = pd.DataFrame(out, columns=["claim_id", "claim", "verdict", "score"])
+    return frame.sort_values("score", ascending=False, kind="stable").head(limit).reset_index(drop=True)

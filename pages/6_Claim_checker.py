@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from ketamine_evidence import claims as cl, ui
+from ketamine_evidence import claims as cl, ui, views
+from ketamine_evidence.vocab import DIMENSION_LABELS
+
+ANSWER_PAGES = {"onset": "pages/1_Onset.py", "durability": "pages/2_Durability.py",
+                "non_response": "pages/3_Non_response.py", "side_effects": "pages/4_Side_effects.py"}
 from ketamine_evidence.data import DataValidationError
 
 VERDICT_COLOURS = {"supported": "green", "partly": "orange", "not supported": "red", "mis-stated": "red",
@@ -47,17 +51,33 @@ def body(ctx: ui.Context) -> None:
                         placeholder="e.g. Esketamine causes dissociation in a quarter of patients")
     text = ui.within(text, 500)
     st.caption("The matcher looks for treatments, the question (speed, durability, response, side effects), outcome "
-               "words and numbers in your claim. A named treatment scores 3, a question 2, an outcome word 2, a figure "
-               "within 5 points (or 10%) of your number 2. It uses the rows allowed by the sidebar filters.")
+               "words, time words and numbers in your claim. A named treatment scores 3, a question 2, an outcome word "
+               "2, a figure measured at the time your claim names (hours, days, weeks, months) 2, a figure within 5 "
+               "points (or 10%) of your number 2. It uses the rows allowed by the sidebar filters.")
     if text.strip():
+        parsed = cl.parse_claim(text)
         found = cl.match_claim(text, ctx.rows)
         if found.empty:
-            st.warning("Nothing in the dataset matches this claim: it names no treatment or question the data covers. "
+            st.warning("The app cannot judge this claim: it names no treatment or question the data covers. "
                        "Try naming a treatment (ketamine, esketamine, an SSRI…) and what you claim about it.")
-        else:
-            st.text(f"{len(found)} figures bear on this claim, best match first.")
-            st.text("\n".join(f"• {cl.figure_line(r)}  [matched: {r.match_reason}]" for r in found.head(8).itertuples()))
-            ui.table(found, key="claims_matches", columns=CLAIM_TABLE[1:] + ["match_score", "match_reason"])
+            return
+        st.info("The app does not give a verdict on a typed claim. It shows the side-by-side answer for the question "
+                "your claim is about, the curated claims it resembles (each with a verdict), and the figures that "
+                "bear on it.", icon=":material/fact_check:")
+        for dim in parsed["dimensions"][:2]:
+            answer = ui.view(views.ANSWERS[dim], ctx)
+            st.markdown(f"**The side-by-side answer on {ui.md_escape(DIMENSION_LABELS[dim].lower())}**")
+            (st.text if not answer.empty else st.warning)(answer.message)
+            st.page_link(ANSWER_PAGES[dim], label=f"See it on the {DIMENSION_LABELS[dim].lower()} page",
+                         icon=":material/arrow_forward:")
+        similar = cl.resembling(text, claims)
+        if not similar.empty:
+            st.markdown("**Curated claims it resembles**")
+            st.text("\n".join(f"• {r.claim} — verdict: {r.verdict} ({r.claim_id})" for r in similar.itertuples()))
+        st.markdown("**Figures that bear on it**")
+        st.text(f"{len(found)} figures, best match first.")
+        st.text("\n".join(f"• {cl.figure_line(r)}  [matched: {r.match_reason}]" for r in found.head(8).itertuples()))
+        ui.table(found, key="claims_matches", columns=CLAIM_TABLE[1:] + ["match_score", "match_reason"])
 
 
 ui.run_page("Claim checker", "Claims about ketamine and antidepressants, set against the published figures.", body)

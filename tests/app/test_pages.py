@@ -144,7 +144,7 @@ def test_claim_checker_lists_every_seed_claim_with_a_verdict_and_checks_a_typed_
     lines = [t.value for t in at.text if t.value.startswith("• ") and "matched:" in t.value]
     assert lines and "Dissociation" in lines[0]
     at.text_area(key="claims_query").input("Bananas are yellow").run()
-    assert any("Nothing in the dataset matches this claim" in w.value for w in at.warning)
+    assert any("The app cannot judge this claim" in w.value for w in at.warning)
 
 
 def test_presenter_mode_predicts_then_reveals_and_steps_through_the_sequence():
@@ -315,3 +315,16 @@ def test_overview_shows_evidence_over_time_and_what_changed_in_this_data_version
     assert chart_by_key(at, "overview_years_chart")
     labels = [e.label for e in at.expander]
     assert any(label.startswith("What changed in data version ") for label in labels)
+
+
+def test_a_typed_claim_about_speed_gets_the_onset_answer_the_curated_claims_it_resembles_and_timed_figures():
+    at = open_page("pages/6_Claim_checker.py")
+    at.text_area(key="claims_query").input("Ketamine works in hours while antidepressants take weeks").run()
+    assert not at.exception
+    bold = [m.value for m in at.markdown]
+    assert "**The side-by-side answer on onset speed**" in bold
+    assert any("does not give a verdict" in i.value for i in at.info)
+    texts = " ".join(t.value for t in at.text)
+    assert "verdict: partly (seed-8)" in texts and "(seed-1)" in texts  # slow SSRIs; ketamine within days
+    lines = [t.value for t in at.text if "matched:" in t.value][0].split("\n")
+    assert all("time" in line.split("[matched:")[1] for line in lines[:5])

@@ -85,3 +85,18 @@ def test_claim_figures_lists_every_cited_row_once_per_claim_with_a_readable_line
     assert len(figs) == expected
     oxford = figs[(figs["claim_id"] == "seed-3") & (figs["row_id"] == "diamond2014-1")]
     assert oxford["line"].iloc[0].startswith("Diamond 2014 · IV ketamine") and "29%" in oxford["line"].iloc[0]
+
+
+def test_time_words_in_a_claim_pull_figures_measured_at_that_time(rows):
+    found = cl.match_claim("Ketamine works in hours", rows)
+    timed = found[found["match_reason"].str.contains("time")]
+    assert not timed.empty and (timed["time_hours"].dropna() <= 48).all()
+
+
+def test_a_typed_claim_points_to_the_curated_claims_it_resembles(ds):
+    from ketamine_evidence.claims import read_claims, resembling
+
+    claims = read_claims(ds.evidence)
+    similar = resembling("Antidepressants take weeks to work", claims)
+    assert "seed-8" in set(similar["claim_id"])
+    assert resembling("Bananas are yellow", claims).empty
