@@ -367,8 +367,15 @@ def for_projector(fig: go.Figure, height: int = 540) -> go.Figure:
     fig = go.Figure(fig)
     fig.update_layout(font={"size": 19}, title={"font": {"size": 24}}, height=height, hoverlabel={"font": {"size": 18}})
     fig.update_annotations(font={"size": 17})
-    fig.update_yaxes(tickfont={"size": 17})  # forest plots set their row labels' size explicitly
-    fig.update_traces(textfont={"size": 17}, selector={"name": "labels"})
+    rows_labelled = bool(fig.layout.yaxis.ticktext) or any(t.name == "labels" for t in fig.data)
+    if rows_labelled:
+        # Rows were spaced for 12 px labels: in projector type they need the height the figure asked for, scaled up.
+        fig.update_layout(height=max(height, int((fig.layout.height or height) * 1.25)))
+    if fig.layout.yaxis.ticktext:
+        # A forest plot also gives up its legend: each row's label already names its group.
+        fig.update_layout(showlegend=False)
+        fig.update_yaxes(tickfont={"size": 15})
+    fig.update_traces(textfont={"size": 15}, selector={"name": "labels"})
     return fig
 
 
@@ -400,8 +407,8 @@ def benefit_burden_chart(bb: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for r in bb.itertuples():
         fig.add_trace(go.Scatter(
-            x=[r.response_median], y=[r.burden_median], mode="markers+text", name=r.treatment_group,
-            text=[r.treatment_group], textposition="top center",
+            # Named by the legend (colour and shape), not by a label at the point: labels ran into each other.
+            x=[r.response_median], y=[r.burden_median], mode="markers", name=r.treatment_group,
             marker={"symbol": SYMBOLS[r.treatment_group], "size": 16, "color": COLOURS[r.treatment_group]},
             error_x={"type": "data", "symmetric": False, "array": [r.response_max - r.response_median],
                      "arrayminus": [r.response_median - r.response_min], "color": COLOURS[r.treatment_group]},
@@ -688,7 +695,9 @@ def profile_chart(prof: pd.DataFrame) -> go.Figure:
         ))
     fig.update_yaxes(tickvals=[row_of[e] for e in effects], ticktext=effects, title_text=None, automargin=True,
                      tickfont={"size": 13}, range=[-0.6, len(effects) - 0.4], zeroline=False)
-    fig.update_xaxes(title_text="Patients reporting it (%)", range=[0, max(10, prof["highest"].max() * 1.08)])
+    top = max(10, prof["highest"].max() * 1.08)
+    # A little room left of 0, so a mark at 0% stays inside the plot instead of sitting on its row's name.
+    fig.update_xaxes(title_text="Patients reporting it (%)", range=[-0.03 * top, top])
     return _style(fig, "Side-effect profile: median reported incidence by effect and group", height=190 + 40 * len(effects))
 
 
