@@ -1,12 +1,17 @@
-"""Write screenshots of the pages to docs/screenshots/, in Debian's chromium, at a projector's 1366x768 and a 390 px
-phone: the overview's four answers, and each question page's headline comparison as a forest plot.
+"""Write screenshots to docs/screenshots/ in Debian's chromium: every page whole at a 1366x768 projector and a
+390 px phone, each question page's headline comparison, every presenter reveal at 1366x768, and the result of an
+upload with a rejected row.
 
-Usage:  python scripts/screenshots.py        (starts its own `streamlit run` on a free local port)
+Usage:  python scripts/screenshots.py [--app DIR] [--out DIR]
+        (starts its own `streamlit run` of DIR/app.py on a free local port; DIR defaults to this checkout, so an
+        older checkout can be photographed the same way for a before/after)
 Look at every image before a submission: which row is which study, what each tick means, which side favours what.
 """
 
 from __future__ import annotations
 
+import argparse
+import re
 import socket
 import subprocess
 import sys
@@ -17,12 +22,14 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "screenshots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-QUESTIONS = {"Onset": "onset", "Durability": "durability", "Non_response": "non_response",
-             "Side_effects": "side_effects"}
+PAGES = {"overview": "", "onset": "Onset", "durability": "Durability", "non_response": "Non_response",
+         "side_effects": "Side_effects", "explorer": "Evidence_explorer", "claims": "Claim_checker",
+         "briefing": "Briefing", "compare": "Compare", "glossary": "Glossary", "your_data": "Your_data"}
+QUESTIONS = ("onset", "durability", "non_response", "side_effects")
 SIZES = {"1366": (1366, 768), "390": (390, 844)}
+UPLOAD = ROOT / "tests" / "upload_corpus" / "wrong_type.csv"
 
 
 def _free_port() -> int:
@@ -31,10 +38,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _serve() -> tuple[subprocess.Popen, str]:
+def _serve(app_dir: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"], cwd=ROOT,
+                             "--server.address", "127.0.0.1", "--server.headless", "true"], cwd=app_dir,
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
@@ -47,43 +54,78 @@ def _serve() -> tuple[subprocess.Popen, str]:
     raise SystemExit("streamlit did not start")
 
 
-def _settle(page) -> None:
+def _settle(page, charts: bool = True) -> None:
     page.wait_for_selector("[data-testid='stAppViewContainer']")
     page.wait_for_function("() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=60_000)
-    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
+    if charts:
+        page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=60_000)
     page.wait_for_timeout(1500)  # let Plotly finish laying out text
 
 
+def _whole_page(page, path: Path, width: int) -> None:
+    """Screenshot a Streamlit page whole: its content scrolls inside a container, so grow the viewport to fit it."""
+    height = page.evaluate("() => Math.max(...[...document.querySelectorAll('*')].map((e) => e.scrollHeight))")
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 16000)})
+    page.wait_for_timeout(1200)
+    page.screenshot(path=str(path))
+
+
 def main() -> int:
-    OUT.mkdir(parents=True, exist_ok=True)
-    proc, url = _serve()
+    args = argparse.ArgumentParser()
+    args.add_argument("--app", type=Path, default=ROOT)
+    args.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    opts = args.parse_args()
+    out = opts.out
+    out.mkdir(parents=True, exist_ok=True)
+    proc, url = _serve(opts.app)
     written = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             for size, (w, h) in SIZES.items():
-                page = browser.new_page(viewport={"width": w, "height": h})
-                for path, dim in QUESTIONS.items():
+                for name, path in PAGES.items():
+                    page = browser.new_page(viewport={"width": w, "height": h})
                     page.goto(f"{url}/{path}")
-                    _settle(page)
-                    chart = page.locator("[data-testid='stPlotlyChart']").first
-                    chart.scroll_into_view_if_needed()
-                    target = OUT / f"answer_{dim}_{size}px.png"
-                    chart.screenshot(path=str(target))
+                    _settle(page, charts=name in QUESTIONS or name in ("overview", "compare"))
+                    if name in QUESTIONS:
+                        chart = page.locator("[data-testid='stPlotlyChart']").first
+                        chart.scroll_into_view_if_needed()
+                        target = out / f"answer_{name}_{size}px.png"
+                        chart.screenshot(path=str(target))
+                        written.append(target)
+                    target = out / f"page_{name}_{size}px.png"
+                    _whole_page(page, target, w)
                     written.append(target)
-                page.goto(url)
+                    page.close()
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{url}/Presenter")
+            _settle(page, charts=False)
+            total = int(re.search(r"/(\d+) ", page.get_by_role("heading", level=2).first.inner_text()).group(1))
+            for step in range(1, total + 1):
+                page.get_by_role("button", name="Reveal").click()
                 _settle(page)
-                page.get_by_text("The four answers, side by side").scroll_into_view_if_needed()
-                target = OUT / f"overview_answers_{size}px.png"
+                target = out / f"presenter_step{step}_1366x768.png"
                 page.screenshot(path=str(target))
                 written.append(target)
-                page.close()
+                if step < total:
+                    page.get_by_role("button", name="Next").click()
+                    _settle(page, charts=False)
+            page.close()
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{url}/Your_data")
+            _settle(page, charts=False)
+            page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(UPLOAD))
+            page.wait_for_timeout(4000)
+            _settle(page, charts=False)
+            target = out / "upload_result_1366px.png"
+            _whole_page(page, target, 1366)
+            written.append(target)
             browser.close()
     finally:
         proc.terminate()
         proc.wait(timeout=10)
     for t in written:
-        print(t.relative_to(ROOT))
+        print(t)
     return 0
 
 
