@@ -55,6 +55,7 @@ HOURS_TICKS = [1, 4, 24, 168, 672, 2016, 4032]
 HOURS_TICK_TEXT = ["1 h", "4 h", "1 d", "1 wk", "4 wk", "12 wk", "24 wk"]
 
 ROW_PX = 54  # one row of a dot chart: a two-line label above a dot, clear of the row above
+TOP_AXIS_ROWS = 12  # past this many rows a dot chart shows its scale at the top too
 
 # Log-axis ticks, written out: Plotly's default minor ticks print 0.3 as a bare "3".
 LOG_TICKS = [0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
@@ -242,6 +243,13 @@ def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "l
     fig.update_xaxes(title_text=x_title, showgrid=True)
     if not log_x:
         fig.update_xaxes(type="linear", rangemode="tozero")
+    if len(rows) > TOP_AXIS_ROWS:
+        # A tall chart repeats its scale along the top, so the first rows can be read without scrolling to the foot.
+        main = fig.layout.xaxis
+        fig.add_trace(go.Scatter(x=[None], y=[None], xaxis="x3", showlegend=False, hoverinfo="skip", name="top axis"))
+        fig.update_layout(xaxis3={"overlaying": "x", "matches": "x", "side": "top", "showgrid": False,
+                                  "type": main.type or "linear", "tickvals": main.tickvals, "ticktext": main.ticktext,
+                                  "tickfont": {"size": 12, "color": "#444444"}})
     return _style(fig, title, height or max(320, 150 + ROW_PX * len(rows) + int(ROW_PX * extra)))
 
 

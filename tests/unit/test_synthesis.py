@@ -265,3 +265,13 @@ def test_onset_chart_marks_tell_response_remission_and_improvement_apart():
     assert {"response", "remission"} <= set(course[course["treatment_group"] == "IV ketamine"]["outcome"])
     assert len(set(ket.marker.symbol)) >= 2
     assert views.onset_course(ROWS).note.startswith("Marks: filled = response")
+
+
+def test_a_tall_dot_chart_repeats_its_scale_at_the_top_with_the_same_ticks():
+    fig = views.durability_ratios(ROWS).fig
+    assert len([t for t in fig.data if t.name == "labels"][0].text) > 12
+    top = fig.layout.xaxis3
+    assert top.side == "top" and top.matches == "x" and top.type == "log"
+    assert list(top.tickvals) == list(fig.layout.xaxis.tickvals)
+    short = charts.dot_ci_chart(ROWS.head(3).assign(label=["a", "b", "c"]), "T", "x")
+    assert "xaxis3" not in short.to_plotly_json()["layout"]
