@@ -328,3 +328,10 @@ def test_a_typed_claim_about_speed_gets_the_onset_answer_the_curated_claims_it_r
     assert "verdict: partly (seed-8)" in texts and "(seed-1)" in texts  # slow SSRIs; ketamine within days
     lines = [t.value for t in at.text if "matched:" in t.value][0].split("\n")
     assert all("time" in line.split("[matched:")[1] for line in lines[:5])
+
+
+def test_a_table_under_a_chart_shows_the_figure_right_after_what_it_is():
+    # At 1366 px the value column sat behind sideways scrolling, after seven wider columns.
+    from ketamine_evidence.ui import TABLE_COLUMNS
+
+    assert TABLE_COLUMNS.index("value") <= 3 and TABLE_COLUMNS[:3] == ["study", "treatment_group", "outcome_label"]

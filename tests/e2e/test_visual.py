@@ -123,3 +123,18 @@ def test_every_presenter_reveal_is_readable_on_a_projector(server, make_page, pa
             page.get_by_role("button", name="Next").click()
             wait_idle(page)
     assert not page_errors, page_errors
+
+
+def test_a_keyboard_focused_sidebar_link_shows_a_focus_ring_unlike_the_current_page(server, make_page, page_errors):
+    page = make_page(1366, 768)
+    page.goto(f"{server}/Durability")
+    wait_idle(page)
+    link = page.get_by_test_id("stSidebar").get_by_role("link", name="Onset speed")
+    link.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focus reached by the keyboard, so :focus-visible applies
+    outline = link.evaluate("(a) => getComputedStyle(a).outlineStyle + ' ' + getComputedStyle(a).outlineWidth")
+    assert outline.startswith("solid") and not outline.endswith(" 0px"), outline
+    current = page.get_by_test_id("stSidebar").get_by_role("link", name="Durability")
+    assert current.evaluate("(a) => getComputedStyle(a).outlineStyle") in ("none", "")
+    assert not page_errors, page_errors
