@@ -37,7 +37,8 @@ READ_CHART = """(el) => {
   }
   const named = gd._fullData.filter((t) => t.showlegend && t.visible === true && t.name).map((t) => t.name);
   const legend = [...el.querySelectorAll('g.legend .legendtext')].map((n) => n.textContent);
-  return {chart: {left: r.left, right: r.right}, texts, points, logTicks, named, legend,
+  const legendBoxes = [...el.querySelectorAll('g.legend .legendtext, g.g-xtitle text')].map(box).filter((b) => b.w > 0);
+  return {chart: {left: r.left, right: r.right}, texts, points, logTicks, named, legend, legendBoxes,
           showlegend: gd._fullLayout.showlegend};
 }"""
 
@@ -56,7 +57,8 @@ def check_chart(plot, where: str) -> None:
     expect(plot.locator(".main-svg").first).to_be_visible()
     c = plot.evaluate(READ_CHART)
     edge = c["chart"]
-    cut = [t["text"] for t in c["texts"] if t["left"] < edge["left"] - 1 or t["right"] > edge["right"] + 1]
+    cut = [t["text"] for t in c["texts"] + c["legendBoxes"]
+           if t["left"] < edge["left"] - 1 or t["right"] > edge["right"] + 1]
     assert not cut, f"{where}: texts run past the chart's edge: {cut[:3]}"
     for ticks in c["logTicks"]:
         assert len(ticks) == len(set(ticks)), f"{where}: log-axis ticks repeat, minor ticks read as whole numbers: {ticks}"
