@@ -50,12 +50,17 @@ def _member(members, member_id):
     return members.index[members["member_id"] == member_id][0]
 
 
-def test_a_row_whose_outcome_is_not_the_sets_is_refused(sets_copy):
+def problems_after_editing(sets_copy, member_id, **cells):
+    """Change some cells of one member in the copy, then return the loader's problems."""
     folder, members, _ = sets_copy
-    i = _member(members, "drr-rapaport2004")
-    members.loc[i, ["row_ids", "control_row_ids"]] = ["hudson2005-1", "hudson2005-2"]  # discontinuation, not relapse
+    members.loc[_member(members, member_id), list(cells)] = list(cells.values())
     save(folder, "comparison_members.csv", members)
-    p = problems_after(folder)
+    return problems_after(folder)
+
+
+def test_a_row_whose_outcome_is_not_the_sets_is_refused(sets_copy):
+    # Hudson 2005 reports stopping for adverse events, not relapse.
+    p = problems_after_editing(sets_copy, "drr-rapaport2004", row_ids="hudson2005-1", control_row_ids="hudson2005-2")
     assert any(x.row_id == "drr-rapaport2004" and "outcome 'discontinuation_adverse_events' is not the set's" in x.message
                for x in p)
 
@@ -79,12 +84,8 @@ def test_a_row_outside_the_time_window_is_refused(sets_copy):
 
 
 def test_a_prognostic_figure_never_enters_a_set(sets_copy):
-    folder, members, sets = sets_copy
     # Wagner 2017: odds of later response in early improvers against non-improvers, not a treatment effect.
-    i = _member(members, "orw1-taylor2006")
-    members.loc[i, "row_ids"] = "wagner2017-3"
-    save(folder, "comparison_members.csv", members)
-    p = problems_after(folder)
+    p = problems_after_editing(sets_copy, "orw1-taylor2006", row_ids="wagner2017-3")
     assert any(x.row_id == "orw1-taylor2006" and "prognostic" in x.message for x in p)
 
 
@@ -99,48 +100,31 @@ def test_a_published_meta_analysis_is_never_pooled_with_other_members(sets_copy)
 
 
 def test_overlapping_samples_are_never_pooled_together(sets_copy):
-    folder, members, _ = sets_copy
     # ANTLER reported twice: Lewis 2021 (NEJM) and Duffy 2021 (its HTA report) are the same patients.
-    i = _member(members, "drh-keller1998")
-    members.loc[i, ["row_ids", "sample", "shown_as"]] = ["duffy2021-1", "ANTLER (HTA report)", "Antidepressants (pooled)"]
-    save(folder, "comparison_members.csv", members)
-    p = problems_after(folder)
+    p = problems_after_editing(sets_copy, "drh-keller1998", row_ids="duffy2021-1", sample="ANTLER (HTA report)",
+                               shown_as="Antidepressants (pooled)")
     assert any(x.column == "sample" and "shares patients with member drh-lewis2021" in x.message for x in p)
 
 
 def test_the_same_sample_twice_in_a_pooled_side_is_refused(sets_copy):
-    folder, members, _ = sets_copy
-    i = _member(members, "rg1-transform3")
-    members.loc[i, "sample"] = "TRANSFORM-2"
-    save(folder, "comparison_members.csv", members)
-    p = problems_after(folder)
+    p = problems_after_editing(sets_copy, "rg1-transform3", sample="TRANSFORM-2")
     assert any(x.row_id == "rg1-transform3" and "shares patients" in x.message for x in p)
 
 
 def test_a_member_on_the_wrong_side_is_refused(sets_copy):
-    folder, members, _ = sets_copy
-    members.loc[_member(members, "drr-sustain1"), "side"] = "traditional"
-    save(folder, "comparison_members.csv", members)
-    p = problems_after(folder)
+    p = problems_after_editing(sets_copy, "drr-sustain1", side="traditional")
     assert any(x.row_id == "drr-sustain1" and x.column == "side" for x in p)
 
 
 def test_a_figure_in_another_unit_than_the_sets_measure_is_refused(sets_copy):
-    folder, members, _ = sets_copy
-    i = _member(members, "orw1-taylor2006")
-    members.loc[i, "row_ids"] = "taylor2006-4"  # percentage points, in a risk-ratio set
-    save(folder, "comparison_members.csv", members)
-    p = problems_after(folder)
+    p = problems_after_editing(sets_copy, "orw1-taylor2006", row_ids="taylor2006-4")  # percentage points, in a risk-ratio set
     assert any(x.row_id == "orw1-taylor2006" and "unit 'percentage points' is not the set's measure" in x.message
                for x in p)
 
 
 def test_an_arm_without_its_n_cannot_be_compared_from_arms(sets_copy):
-    folder, members, _ = sets_copy
-    i = _member(members, "drr-rapaport2004")
-    members.loc[i, ["row_ids", "control_row_ids"]] = ["doogan1992-1", "doogan1992-2"]  # arm sizes not verified
-    save(folder, "comparison_members.csv", members)
-    p = problems_after(folder)
+    # Doogan 1992's arm sizes could not be verified, so its rows have no n.
+    p = problems_after_editing(sets_copy, "drr-rapaport2004", row_ids="doogan1992-1", control_row_ids="doogan1992-2")
     assert any(x.row_id == "drr-rapaport2004" and "needs arm percentages with their n" in x.message for x in p)
 
 
@@ -160,10 +144,7 @@ def test_a_question_with_two_headlines_is_refused(sets_copy):
 
 
 def test_an_unknown_row_id_is_named(sets_copy):
-    folder, members, _ = sets_copy
-    members.loc[_member(members, "orw1-xu2016"), "row_ids"] = "xu2016-99"
-    save(folder, "comparison_members.csv", members)
-    p = problems_after(folder)
+    p = problems_after_editing(sets_copy, "orw1-xu2016", row_ids="xu2016-99")
     assert any(x.row_id == "orw1-xu2016" and x.value == "xu2016-99" and x.line is not None for x in p)
 
 
