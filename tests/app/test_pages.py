@@ -1,6 +1,7 @@
 """Every page, run through Streamlit's AppTest: it draws without error, with alt text on every chart,
 the disclaimer once, and filters that change what is shown."""
 
+import json
 import re
 
 import pytest
@@ -335,3 +336,27 @@ def test_a_table_under_a_chart_shows_the_figure_right_after_what_it_is():
     from ketamine_evidence.ui import TABLE_COLUMNS
 
     assert TABLE_COLUMNS.index("value") <= 3 and TABLE_COLUMNS[:3] == ["study", "treatment_group", "outcome_label"]
+
+
+@pytest.mark.parametrize("path", ["app.py", "pages/1_Onset.py", "pages/4_Side_effects.py"])
+def test_charts_carry_no_toolbar_to_sit_over_legends_or_add_tab_stops(path):
+    at = open_page(path)
+    assert charts(at)
+    assert all(json.loads(c.proto.config).get("displayModeBar") is False for c in charts(at))
+
+
+def test_no_page_speaks_of_our_copy_and_the_story_is_named():
+    for path in ("pages/3_Non_response.py", "pages/6_Claim_checker.py"):
+        at = open_page(path)
+        words = " ".join(_plain(e.value) for kind in ("caption", "text", "markdown", "subheader", "header")
+                         for e in at.get(kind) if isinstance(getattr(e, "value", None), str))
+        assert "our copy" not in words and "did not survive" not in words
+        assert "NPR" in words and "Oxford" in words
+
+
+def test_a_search_that_matches_nothing_blames_the_search_not_the_filters():
+    at = open_page("pages/5_Evidence_explorer.py")
+    at.text_input(key="explorer_query").input("zzqx nothing matches this").run()
+    warnings = " ".join(w.value for w in at.warning)
+    assert "No figure in the dataset contains every word of the search" in warnings
+    assert "Widen or clear these filters" not in warnings

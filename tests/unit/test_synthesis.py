@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ketamine_evidence import charts, evidence as ev, synthesis as sy, views
+from ketamine_evidence import charts, evidence as ev, synthesis as sy, views, vocab
 from ketamine_evidence.comparison_sets import curated
 from ketamine_evidence.data import load_dataset
 
@@ -275,3 +275,19 @@ def test_a_tall_dot_chart_repeats_its_scale_at_the_top_with_the_same_ticks():
     assert list(top.tickvals) == list(fig.layout.xaxis.tickvals)
     short = charts.dot_ci_chart(ROWS.head(3).assign(label=["a", "b", "c"]), "T", "x")
     assert "xaxis3" not in short.to_plotly_json()["layout"]
+
+
+def test_every_figure_relapse_chart_groups_ketamine_then_traditional_then_comparators():
+    rows = views.durability_relapse(ROWS).rows
+    order = rows["family"].map({f: i for i, f in enumerate(vocab.FAMILIES)}).tolist()
+    assert order == sorted(order) and len(set(order)) == 3
+
+
+def test_onset_time_axis_has_few_level_ticks_that_fit_a_phone():
+    fig = views.onset_course(ROWS).fig
+    assert len(fig.layout.xaxis.tickvals) <= 7 and fig.layout.xaxis.tickangle == 0
+
+
+def test_counts_take_the_right_number():
+    assert vocab.counted(1, "figure") == "1 figure" and vocab.counted(2, "source") == "2 sources"
+    assert charts.alt_text("X", ROWS.head(1)).startswith("X: 1 published figure from 1 source,")
