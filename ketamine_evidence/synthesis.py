@@ -23,8 +23,6 @@ from .comparison_sets import PUBLISHED_POOL_DESIGNS, RATIO_MEASURES, SIDE_LABELS
 Z95 = stats.norm.ppf(0.975)
 CERTAINTY_ORDER = {c: i for i, c in enumerate(vocab.CERTAINTY)}  # high=0 ... very low=3
 NULL = {"risk ratio": 1.0, "odds ratio": 1.0, "hazard ratio": 1.0, "risk difference": 0.0}
-MEASURE_UNITS = {"risk ratio": "risk ratio", "odds ratio": "odds ratio", "hazard ratio": "hazard ratio",
-                 "risk difference": "percentage points", "proportion": "%"}
 STATISTIC = {"risk ratio": "risk-ratio", "odds ratio": "odds-ratio", "risk difference": "diff"}
 MEASURE_WORDS = {"proportion": "share"}  # how a measure is named in a sentence
 
@@ -119,14 +117,14 @@ def member_effect(member: dict, measure: str, rows: pd.DataFrame) -> dict:
                                        zero_correction=0.5 if zero and measure != "risk difference" else None)
         out.update(y=float(y), v=float(v), n_text=f"n {int(n1):,} vs {int(n2):,}",
                    how=f"computed from the two arms ({_pct(e1, n1)} vs {_pct(e2, n2)})")
-        out["n_total"] = int(n1 + n2)
     elif measure == "proportion":
-        e, n = _arm(treat) if treat["n"].notna().all() else (math.nan, math.nan)
-        p = float((treat["value"].astype(float) * treat["n"].astype(float)).sum() / treat["n"].astype(float).sum()) \
-            / 100 if treat["n"].notna().all() else float(first["value"]) / 100
-        if not math.isnan(n) and 0 < p < 1:
-            out.update(y=_logit(p), v=1 / (n * p) + 1 / (n * (1 - p)), n_text=f"n {int(n):,}")
-            out["n_total"] = int(n)
+        # A share pools on the logit scale; without its n it is shown, never pooled.
+        e, n = _arm(treat) if treat["n"].notna().all() else (float(first["value"]), math.nan)
+        p = e / n if not math.isnan(n) else e / 100
+        if 0 < p < 1:
+            out["y"] = _logit(p)
+            if not math.isnan(n):
+                out.update(v=1 / (n * p) + 1 / (n * (1 - p)), n_text=f"n {int(n):,}")
         out["how"] = "share of the arm" if len(treat) == 1 else f"{len(treat)} arms of the trial combined"
     else:
         value, lo, hi = float(first["value"]), first["ci_low"], first["ci_high"]
