@@ -373,12 +373,16 @@ def for_projector(fig: go.Figure, height: int = 540) -> go.Figure:
     A copy, because views are cached and shared between sessions.
     """
     fig = go.Figure(fig)
-    fig.update_layout(font={"size": 19}, title={"font": {"size": 24}}, height=height, hoverlabel={"font": {"size": 18}})
+    # A Plotly title never wraps: in projector type it is broken into lines here, with room above the plot for them.
+    title = _wrapped(fig.layout.title.text or "", 46)
+    fig.update_layout(font={"size": 19}, title={"font": {"size": 22}, "text": title}, height=height,
+                      hoverlabel={"font": {"size": 18}}, legend={"font": {"size": 16}, "title_side": "top"},
+                      margin_t=40 + 30 * (title.count("<br>") + 1))
     fig.update_annotations(font={"size": 17})
     rows_labelled = bool(fig.layout.yaxis.ticktext) or any(t.name == "labels" for t in fig.data)
     if rows_labelled:
         # Rows were spaced for 12 px labels: in projector type they need the height the figure asked for, scaled up.
-        fig.update_layout(height=max(height, int((fig.layout.height or height) * 1.25)))
+        fig.update_layout(height=max(height, int((fig.layout.height or height) * 1.2)))
     if fig.layout.yaxis.ticktext:
         # A forest plot also gives up its legend: each row's label already names its group.
         fig.update_layout(showlegend=False)

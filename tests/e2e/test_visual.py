@@ -37,7 +37,8 @@ READ_CHART = """(el) => {
   }
   const named = gd._fullData.filter((t) => t.showlegend && t.visible === true && t.name).map((t) => t.name);
   const legend = [...el.querySelectorAll('g.legend .legendtext')].map((n) => n.textContent);
-  const legendBoxes = [...el.querySelectorAll('g.legend .legendtext, g.g-xtitle text')].map(box).filter((b) => b.w > 0);
+  const legendBoxes = [...el.querySelectorAll('g.legend .legendtext, g.g-xtitle text, g.g-gtitle text')]
+    .map(box).filter((b) => b.w > 0);
   return {chart: {left: r.left, right: r.right}, texts, points, logTicks, named, legend, legendBoxes,
           showlegend: gd._fullLayout.showlegend};
 }"""
