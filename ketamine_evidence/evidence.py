@@ -220,7 +220,9 @@ EFFECT_GROUPS = (
     ("Hypoesthesia", ("hypoesthesia",)),
     ("Feeling drunk", ("drunk",)),
 )
-CONTROL_GROUPS = ("Placebo", "Antidepressant + placebo spray")
+# Control arms a drug arm is set against in the same source: a placebo, or (esketamine trials) an antidepressant
+# with a placebo spray.
+CONTROL_ARMS = ("Placebo", "Antidepressant + placebo spray")
 
 
 def effect_of(label: str) -> str | None:
@@ -242,12 +244,12 @@ def side_effect_profile(df: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     ae["effect"] = ae["outcome_label"].map(effect_of)
     ae = ae[ae["effect"].notna()]
-    controls = ae[ae["treatment_group"].isin(CONTROL_GROUPS)]
+    controls = ae[ae["treatment_group"].isin(CONTROL_ARMS)]
     ctrl = controls.groupby(["source_id", "effect"])["value"].first()
     out = []
     for (effect, group), sub in ae.groupby(["effect", "treatment_group"], sort=False):
         keys = list(zip(sub["source_id"], sub["effect"]))
-        diffs = [v - ctrl[k] for k, v in zip(keys, sub["value"]) if k in ctrl.index and group not in CONTROL_GROUPS]
+        diffs = [v - ctrl[k] for k, v in zip(keys, sub["value"]) if k in ctrl.index and group not in CONTROL_ARMS]
         out.append({"effect": effect, "treatment_group": group, "family": vocab.family_of(group),
                     "median": float(sub["value"].median()), "lowest": float(sub["value"].min()),
                     "highest": float(sub["value"].max()), "figures": len(sub),
@@ -264,7 +266,7 @@ def profile_message(prof: pd.DataFrame) -> str:
     """Return, for each treatment group, its most frequently reported effect (median) and its control difference."""
     parts = []
     for group, sub in prof.groupby("treatment_group", sort=False):
-        if group in CONTROL_GROUPS:
+        if group in CONTROL_ARMS:
             continue
         top = sub.loc[sub["median"].idxmax()]
         text = f"{group}: {top['effect'].lower()} most often ({top['median']:g}%"
@@ -428,9 +430,6 @@ def steps_message(steps: pd.DataFrame, ket: pd.DataFrame) -> str:
     if not ket.empty:
         parts.append(f"ketamine in treatment-resistant depression: {_range_text(ket['value'])} across {len(ket)} figures")
     return ("; ".join(parts).capitalize() + ".") if parts else "No step-by-step figures in the current selection."
-
-
-CONTROL_ARMS = ("Placebo", "Antidepressant + placebo spray")
 
 
 def side_effect_message(ae: pd.DataFrame) -> str:
