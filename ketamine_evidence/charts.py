@@ -232,12 +232,7 @@ def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "l
     ))
     extra = 0
     if favours and reference is not None:
-        # What each side of the line means, under the rows: one line from each edge, so each can use the full width.
-        for x, anchor, text, y in ((0, "left", "← " + favours[0], -0.75), (1, "right", favours[1] + " →", -1.25)):
-            fig.add_annotation(x=x, xref="paper", y=y, yref="y", xanchor=anchor, yanchor="middle",
-                               text=_wrapped(_escape(text), 30), showarrow=False, align=anchor,
-                               font={"size": 12, "color": "#333333"})
-        extra = 1.2
+        extra = _favours_words(fig, favours[0], favours[1], y=-0.45, width=30, line=0.3)
     fig.update_yaxes(title_text=None, showticklabels=False, showgrid=False, zeroline=False,
                      range=[-0.6 - extra, len(rows) + 0.1])
     fig.update_xaxes(title_text=x_title, showgrid=True)
@@ -251,6 +246,23 @@ def dot_ci_chart(df: pd.DataFrame, title: str, x_title: str, label_col: str = "l
                                   "type": main.type or "linear", "tickvals": main.tickvals, "ticktext": main.ticktext,
                                   "tickfont": {"size": 12, "color": "#444444"}})
     return _style(fig, title, height or max(320, 150 + ROW_PX * len(rows) + int(ROW_PX * extra)))
+
+
+def _favours_words(fig: go.Figure, low: str, high: str, y: float, width: int, line: float) -> float:
+    """Say under the rows what each side of the line of no difference means ("← low", "high →"), and return the
+    y units the words take.
+
+    One text from the left edge and one from the right, stacked from `y` down, so each may use the plot's whole
+    width on a phone (side by side, each had half of it and the right one was cut). `line` is one text line in y
+    units.
+    """
+    used = 0.0
+    for x, anchor, text in ((0, "left", "← " + low), (1, "right", high + " →")):
+        text = _wrapped(_escape(text), width)
+        fig.add_annotation(x=x, xref="paper", y=y - used, yref="y", xanchor=anchor, yanchor="top", text=text,
+                           showarrow=False, align=anchor, font={"size": 12, "color": "#333333"})
+        used += line * (text.count("<br>") + 1) + 0.1
+    return used
 
 
 def _wrapped(text: str, width: int = 48, max_lines: int | None = None) -> str:
@@ -635,8 +647,9 @@ def forest_chart(result, compact: bool = False, title: str | None = None) -> go.
     y_rows_end = float((rows["y"] - rows["step"] / 2).min())
     favours_room = 0.0
     if favours:
-        lines = sum(_wrapped(t, 22).count("<br>") + 1 for t in (spec["low_label"] + "  ←", spec["high_label"] + "  →"))
-        favours_room = 0.35 + FAVOURS_LINE * lines
+        # Paper x for the words (the line is at the middle), so they stay right on log axes too.
+        favours_room = 0.15 + _favours_words(fig, spec["low_label"], spec["high_label"], y=y_rows_end - 0.15,
+                                             width=22, line=FAVOURS_LINE)
     y_bottom = y_rows_end - (favours_room or 0.2)
     values = pd.concat([drawn["value"], drawn["ci_low"], drawn["ci_high"], drawn["pi_low"], drawn["pi_high"]]).dropna()
     if null is not None:
@@ -656,17 +669,6 @@ def forest_chart(result, compact: bool = False, title: str | None = None) -> go.
         span = values.max() - values.min() if len(values) else 1
         fig.update_xaxes(range=[max(0, values.min() - 0.1 * span - 2), min(100, values.max() + 0.1 * span + 2)],
                          zeroline=False)
-    if favours:
-        # What each side of the line favours, in words, under the rows: paper x (the line is at the middle), so the
-        # words stay right on log axes too.
-        # One line each, from the left edge and from the right edge, so each may use the plot's whole width on a
-        # phone (side by side, each had half of it and the right one was cut).
-        y = y_rows_end - 0.15
-        for x, anchor, text in ((0, "left", "← " + spec["low_label"]), (1, "right", spec["high_label"] + " →")):
-            text = _wrapped(_escape(text), 22)
-            fig.add_annotation(x=x, xref="paper", y=y, yref="y", xanchor=anchor, yanchor="top", text=text,
-                               showarrow=False, align=anchor, font={"size": 12, "color": "#333333"})
-            y -= FAVOURS_LINE * (text.count("<br>") + 1) + 0.1
     fig.update_yaxes(tickvals=rows["y"].tolist(), ticktext=rows["tick"].tolist(), range=[y_bottom, y_top],
                      showgrid=False, zeroline=False, automargin=True, tickfont={"size": 12})
     n_rows = float(rows["step"].sum()) + favours_room
@@ -675,7 +677,7 @@ def forest_chart(result, compact: bool = False, title: str | None = None) -> go.
                "proportion": "Patients (%)"}[measure]
     fig.update_xaxes(title_text=x_title, showgrid=True)
     fig = _style(fig, title if title is not None else spec["title"], height=int(170 + 30 * n_rows))
-    # Room on the right for the words of what the right side favours, which start at the middle of the plot.
+    # Room on the right for the arrow that ends the right-hand words.
     fig.update_layout(legend_title_text="", margin_r=24)
     return fig
 
