@@ -203,7 +203,7 @@ def test_copied_link_restores_the_same_filters_in_a_fresh_browser(server, make_p
     page.goto(f"{server}/Side_effects")
     wait_idle(page)
     pick_in_sidebar(page, "Treatment groups", "Esketamine")
-    expect(page).to_have_url(re.compile(r"groups=Esketamine"))
+    expect(page).to_have_url(re.compile(r"groups=Esketamine"), timeout=30_000)  # the rerun redraws 5 charts
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text("Share or cite this view").click()
     expect(sidebar.get_by_test_id("stCode").first).to_be_visible()  # built when the expander opens
