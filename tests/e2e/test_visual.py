@@ -56,6 +56,12 @@ def _squash(text: str) -> str:
 def check_chart(plot, where: str) -> None:
     plot.scroll_into_view_if_needed()
     expect(plot.locator(".main-svg").first).to_be_visible()
+    # Plotly lays the chart out a moment after its SVG appears: wait (30 s at most) until the layout is there.
+    laid_out = plot.evaluate("""(el) => new Promise((done) => { let n = 0; const poll = () => {
+        const gd = el.querySelector('.js-plotly-plot');
+        if (gd && gd._fullLayout && gd._fullLayout.xaxis) done(true); else if (++n > 300) done(false);
+        else setTimeout(poll, 100); }; poll(); })""")
+    assert laid_out, f"{where}: the chart was never laid out"
     c = plot.evaluate(READ_CHART)
     edge = c["chart"]
     cut = [t["text"] for t in c["texts"] + c["legendBoxes"]
