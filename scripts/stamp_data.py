@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from ketamine_evidence import vocab  # noqa: E402
 from ketamine_evidence.comparison_sets import MEMBER_COLUMNS, OVERLAP_COLUMNS, SET_COLUMNS  # noqa: E402
 from ketamine_evidence.data import EVIDENCE_COLUMNS, SOURCE_COLUMNS  # noqa: E402
+from ketamine_evidence.teaching import SEQUENCE_COLUMNS  # noqa: E402
 
 DATA = ROOT / "data"
 
@@ -102,9 +103,11 @@ AUX_RESOURCES = {
                  "read_at_url": "string", "date_read": "date"}, ["context_id"]),
     "glossary": ("glossary.csv", "Plain and expert definitions of the terms used.",
                  {"term": "string", "plain": "string", "expert": "string"}, ["term"]),
-    "teaching_sequence": ("teaching_sequence.csv", "The steps presenter mode follows.",
-                          {"step": "integer", "title": "string", "question": "string", "view": "string",
-                           "after_reveal": "string"}, ["step"]),
+    "teaching_sequence": ("teaching_sequence.csv", "The steps presenter mode follows, each with how a live class "
+                          "answers it (a number in a range, or one of a few choices) and the evidence rows its reveal "
+                          "shows beside the class's answers.",
+                          {c: ("integer" if c == "step" else "number" if c in ("answer_min", "answer_max", "answer_step")
+                               else "string") for c in SEQUENCE_COLUMNS}, ["step"]),
     "comparison_sets": ("comparison_sets.csv", "Comparison sets: groups of figures that measure the same thing "
                         "(outcome, population, time window, comparator, effect measure), one headline per question.",
                         {c: ("integer" if c == "rank" else "number" if c.startswith("window_m") else "string")
