@@ -1,12 +1,12 @@
 # Two entry points, both safe on a fresh machine:
 #   make run   installs into .venv and starts the dashboard
-#   make test  installs into .venv (and Debian's chromium if missing) and runs every test tier
+#   make test  installs into .venv (and Debian's chromium and PostgreSQL binaries if missing) and runs every test tier
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test test-unit test-app test-e2e bench chromium clean screenshots
+.PHONY: run test test-unit test-app test-e2e bench chromium postgres clean screenshots
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,13 @@ run: $(VENV)/.installed
 chromium:
 	@bash scripts/ensure_chromium.sh
 
-test: $(VENV)/.installed chromium
+postgres:
+	@bash scripts/ensure_postgres.sh
+
+test: $(VENV)/.installed chromium postgres
 	$(PY) -m pytest
 
-test-unit: $(VENV)/.installed
+test-unit: $(VENV)/.installed postgres
 	$(PY) -m pytest tests/unit
 
 test-app: $(VENV)/.installed
