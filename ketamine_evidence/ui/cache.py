@@ -1,0 +1,122 @@
+"""Cached access to the evidence: the validated dataset, the rows a page sees (its Context), each filter's
+options, the filtered rows, shared views of them, the checked claims, and the slots that hold uploads.
+
+Caches are keyed by the dataset (a curated stamp or an upload's digest) and the filters, never by a DataFrame.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from .. import evidence as ev
+from ..data import DATA_DIR, Dataset, load_dataset
+
+
+# Here rather than in frame.py: its filters and source key are what every cached view is keyed by, and both the
+# frame and the widgets take it.
+@dataclass(frozen=True)
+class Context:
+    """What a page gets from the frame: the filtered rows (joined to sources) and the whole dataset."""
+
+    rows: pd.DataFrame
+    all_rows: pd.DataFrame
+    sources: pd.DataFrame
+    meta: dict
+    filters: ev.Filters
+    source_key: tuple = ()
+
+
+# cache_resource, not cache_data: the dataset is only read, so every session shares one copy instead of
+# unpickling its own on each rerun (which dominated reruns on large data).
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _cached_dataset(folder: str, stamp: tuple) -> tuple[Dataset, dict]:
+    dataset = load_dataset(folder)
+    meta = json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))
+    return dataset, meta
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _cached_claims(folder: str, stamp: tuple) -> pd.DataFrame:
+    from ..claims import read_claims
+
+    dataset, _ = _cached_dataset(folder, stamp)
+    return read_claims(dataset.evidence, Path(folder) / "claims.csv")
+
+
+def load_claims(folder: Path = DATA_DIR) -> pd.DataFrame:
+    """Return the checked claims table (raises DataValidationError naming the bad cell)."""
+    return _cached_claims(str(folder), _stamp(folder))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _claim_figures(source_key: tuple, claims_stamp: tuple) -> pd.DataFrame:
+    from ..claims import claim_figures
+
+    return claim_figures(load_claims(), _all_rows(source_key))
+
+
+def claim_figures(ctx: "Context") -> pd.DataFrame:
+    """Return the rows every curated claim cites, with `claim_id` and a display `line` (shared, read-only)."""
+    return _claim_figures(ctx.source_key, _stamp(DATA_DIR))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _all_rows(source_key: tuple) -> pd.DataFrame:
+    """Evidence joined to its sources, once per dataset (curated stamp or upload digest)."""
+    if source_key[0] == "upload":
+        dataset = upload_slot(source_key[1])["result"].dataset
+    else:
+        dataset, _ = _cached_dataset(source_key[1], source_key[2])
+    return ev.with_sources(dataset.evidence, dataset.sources)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _options(source_key: tuple) -> dict[str, list]:
+    """The values each filter can take, once per dataset."""
+    return ev.filter_options(_all_rows(source_key))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _filtered(source_key: tuple, filters: ev.Filters) -> pd.DataFrame:
+    """The rows passing the filters, once per dataset and filter choice (shared, read-only)."""
+    return ev.apply_filters(_all_rows(source_key), filters)
+
+
+# cache_resource again: a view (figure, rows, message) is built once and shared read-only by every session, so a
+# rerun neither rebuilds nor unpickles it. Callers never mutate what they get (charts.for_projector copies).
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _cached_call(module: str, fn_name: str, args: tuple, filters: ev.Filters, source_key: tuple):
+    fn = getattr(importlib.import_module(module), fn_name)
+    return fn(_filtered(source_key, filters), *args)
+
+
+def view(fn, ctx: "Context", *args):
+    """Return fn(filtered rows, *args), cached by function, arguments, filters and dataset (never by DataFrame).
+
+    For the package's pure functions of the filtered rows: views, summaries, comparisons. The result is shared
+    between sessions: treat it as read-only.
+    """
+    return _cached_call(fn.__module__, fn.__name__, tuple(args), ctx.filters, ctx.source_key)
+
+
+def _stamp(folder: Path) -> tuple:
+    """File sizes and modification times: a cheap key so an edited CSV is re-read."""
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv")))
+
+
+def load(folder: Path = DATA_DIR) -> tuple[Dataset, dict]:
+    """Return the validated dataset and its datapackage metadata, cached across reruns and sessions."""
+    with st.spinner("Loading and checking the evidence…"):
+        return _cached_dataset(str(folder), _stamp(folder))
+
+
+@st.cache_resource(max_entries=16)
+def upload_slot(digest: str) -> dict:
+    """Return the shared holder for one upload, keyed by its bytes' hash (at most 16 kept, oldest dropped)."""
+    return {}
