@@ -272,7 +272,7 @@ class ClassStore:
     def join(self, typed_room: str, client: str) -> ClassState:
         """Return the class for a typed or linked room code; count a wrong code against `client`'s allowance."""
         room = normalise_room(typed_room)
-        client = (client or "unknown")[:128]
+        client = str(client or "unknown")[:128]
         now = self.clock()
 
         def work(conn):

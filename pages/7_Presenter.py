@@ -1,15 +1,20 @@
-"""Presenter mode: one chart at a time in large type, predict-then-reveal, following data/teaching_sequence.csv."""
+"""Presenter mode: one chart at a time in large type, predict-then-reveal, following data/teaching_sequence.csv.
+
+With a live class, students answer each question on their phones; the presenter sees the count and spread live
+and, on Reveal, the class's answers beside the evidence.
+"""
 
 import streamlit as st
 
 from ketamine_evidence import charts, ui, views
+from ketamine_evidence.class_results import answered
 from ketamine_evidence.data import DataValidationError
-from ketamine_evidence.teaching import read_sequence
+from ketamine_evidence.ui import live
 
 # Static style, no data in it: hide the sidebar and enlarge text for a projector.
 PROJECTOR_CSS = """
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] { display: none; }
 [data-testid="stMainBlockContainer"] { max-width: 1320px; padding-top: 4rem; }
 [data-testid="stMainBlockContainer"] p, [data-testid="stMainBlockContainer"] li { font-size: 1.3rem; line-height: 1.4; }
 [data-testid="stMainBlockContainer"] button p { font-size: 1.25rem; }
@@ -17,18 +22,43 @@ PROJECTOR_CSS = """
 """
 
 
-def _go(step: int) -> None:
+def _go(step: int, number: int) -> None:
     st.session_state["presenter_step"] = step
     st.session_state["presenter_revealed"] = False
+    live.sync_step(number, False)
 
 
-def _reveal() -> None:
+def _reveal(number: int) -> None:
     st.session_state["presenter_revealed"] = True
+    live.sync_step(number, True)
+
+
+def _class_controls(number: int) -> tuple[str, str] | None:
+    """Start, show or end the live class; return (room, secret) while one runs."""
+    note = st.session_state.pop("class_ended_note", None)
+    if note:
+        st.success(note, icon=":material/delete:")
+    running = live.presenter_class()
+    if running is None:
+        st.button("Start a live class", key="presenter_class_start", on_click=live.start_class, args=(number,),
+                  icon=":material/qr_code_2:", help="Students answer each question on their phones; you reveal "
+                  "the class's answers beside the evidence.")
+        return None
+    room, secret = running
+    live.keep_in_link(room, secret)
+    cols = st.columns(2)
+    if cols[0].button("Show join code", key="presenter_class_join", icon=":material/qr_code_2:"):
+        st.session_state["class_show_join"] = True
+    cols[1].button("End class", key="presenter_class_end", on_click=live.end_class, icon=":material/stop_circle:",
+                   help="Deletes the class and all its answers now.")
+    if st.session_state.pop("class_show_join", False):
+        live.join_dialog(room)
+    return running
 
 
 def body(ctx: ui.Context) -> None:
     try:
-        seq = read_sequence()
+        seq, questions, curated = live.sequence()
     except DataValidationError as err:
         st.error("The teaching sequence did not pass its checks.")
         st.dataframe(err.as_frame(), hide_index=True)
@@ -37,6 +67,9 @@ def body(ctx: ui.Context) -> None:
     last = len(seq) - 1
     step = min(max(int(st.session_state.get("presenter_step", 0)), 0), last)
     row = seq.iloc[step]
+    number = int(row["step"])
+    question = questions[number]
+    revealed = bool(st.session_state.get("presenter_revealed"))
     st.query_params["step"] = str(step + 1)  # the link reopens this step
     st.header(f"{step + 1}/{len(seq)} · {ui.md_escape(row['title'])}")
     # A slide: the question, the buttons and the words on the left, the chart on the right, so a 1366x768 projector
@@ -45,29 +78,53 @@ def body(ctx: ui.Context) -> None:
     with left:
         st.markdown(f"**Predict first:** {ui.md_escape(row['question'])}")
         nav = st.columns(3)
-        nav[0].button("Previous", key="presenter_prev", on_click=_go, args=(step - 1,), disabled=step == 0,
-                      icon=":material/arrow_back:")
-        nav[1].button("Reveal", key="presenter_reveal", on_click=_reveal, type="primary",
-                      disabled=bool(st.session_state.get("presenter_revealed")), icon=":material/visibility:")
-        nav[2].button("Next", key="presenter_next", on_click=_go, args=(step + 1,), disabled=step == last,
+        nav[0].button("Previous", key="presenter_prev", on_click=_go, args=(step - 1, number - 1),
+                      disabled=step == 0, icon=":material/arrow_back:")
+        nav[1].button("Reveal", key="presenter_reveal", on_click=_reveal, args=(number,), type="primary",
+                      disabled=revealed, icon=":material/visibility:")
+        nav[2].button("Next", key="presenter_next", on_click=_go, args=(step + 1, number + 1), disabled=step == last,
                       icon=":material/arrow_forward:")
-        if not st.session_state.get("presenter_revealed"):
-            st.info("Ask the room, note the guesses, then press Reveal. Filters set on the other pages apply here.",
-                    icon=":material/record_voice_over:")
-            return
-        view = ui.view(views.REGISTRY[row["view"]], ctx)
-        if view.empty:
-            ui.empty(view.empty_what, ctx)
-            return
-        ui.key_message(view.message)
-        if isinstance(row["after_reveal"], str):
-            st.markdown(f"**For discussion:** {ui.md_escape(row['after_reveal'])}")
-        if view.warnings:
-            st.caption(ui.md_escape("Not like-for-like: " + "; ".join(view.warnings) + "."))
+        running = _class_controls(number)
+        if not revealed:
+            if running is None:
+                st.info("Ask the room, note the guesses, then press Reveal. Or start a live class, and the room "
+                        "answers on their phones. Filters set on the other pages apply here.",
+                        icon=":material/record_voice_over:")
+                return
+        else:
+            view = ui.view(views.REGISTRY[row["view"]], ctx)
+            if view.empty:
+                ui.empty(view.empty_what, ctx)
+            else:
+                ui.key_message(view.message)
+            if isinstance(row["after_reveal"], str):
+                st.markdown(f"**For discussion:** {ui.md_escape(row['after_reveal'])}")
+            if not view.empty and view.warnings:
+                st.caption(ui.md_escape("Not like-for-like: " + "; ".join(view.warnings) + "."))
     with right:
-        ui.plotly(charts.for_projector(view.fig, height=460), view.alt, key=f"presenter_chart_{step}")
-        ui.lazy_table(f"Table of the {len(view.rows)} figures", f"presenter_table_open_{step}", view.rows,
-                      key=f"presenter_table_{step}")
+        if running is not None and not revealed:
+            st.markdown(f"Students answer: *{ui.md_escape(question.label)}*")
+            live.live_answers(running[0], question, key="presenter_live")
+            return
+        if running is not None:
+            answers = live.guarded(lambda: live.store().answers(running[0], number)) or []
+            fig, sentence, shown = live.reveal_figure(question, answers, curated)
+            class_tab, evidence_tab = st.tabs([f"Your class ({answered(len(answers))}) and the evidence",
+                                               "The evidence chart"])
+            with class_tab:
+                ui.plotly(charts.for_projector(fig, height=int(fig.layout.height or 460)),
+                          f"The class's {answered(len(answers))} beside {len(shown)} published figures. {sentence}",
+                          key=f"presenter_class_{step}")
+                st.markdown(ui.md_escape(sentence))
+            target = evidence_tab
+        else:
+            target = st.container()
+        with target:
+            if view.empty:
+                return
+            ui.plotly(charts.for_projector(view.fig, height=460), view.alt, key=f"presenter_chart_{step}")
+            ui.lazy_table(f"Table of the {len(view.rows)} figures", f"presenter_table_open_{step}", view.rows,
+                          key=f"presenter_table_{step}")
 
 
 ui.run_page("Presenter mode", "For teaching: one question, one chart at a time.", body, compact=True)

@@ -22,6 +22,7 @@ PAGES = {
     "pages/9_Glossary.py": "Glossary",
     "pages/10_Compare.py": "Compare",
     "pages/11_Your_data.py": "Use your own data",
+    "pages/12_Join_class.py": "Join a class",
 }
 
 

@@ -25,7 +25,7 @@ def test_disclaimer_appears_exactly_once(path):
     assert len(notices) == 1
 
 
-@pytest.mark.parametrize("path", [p for p in PAGES if "Evidence_explorer" not in p and "Claim" not in p and "Presenter" not in p and "Briefing" not in p and "Glossary" not in p and "Your_data" not in p])
+@pytest.mark.parametrize("path", [p for p in PAGES if "Evidence_explorer" not in p and "Claim" not in p and "Presenter" not in p and "Briefing" not in p and "Glossary" not in p and "Your_data" not in p and "Join" not in p])
 def test_every_chart_has_alt_text_and_a_table_of_its_rows(path):
     at = open_page(path)
     assert charts(at), "page draws no chart"
@@ -58,7 +58,8 @@ def test_sidebar_links_name_every_page_in_order():
     at = open_page("app.py")
     labels = [p.proto.label for p in at.sidebar.get("page_link")]
     assert labels == ["Overview", "Onset speed", "Durability", "Response and non-response", "Side effects",
-                      "Evidence explorer and sources", "Claim checker", "Presenter mode", "Briefing", "Compare", "Glossary", "Use your own data"]
+                      "Evidence explorer and sources", "Claim checker", "Presenter mode", "Join a class", "Briefing", "Compare",
+                      "Glossary", "Use your own data"]
 
 
 def test_onset_page_shows_ketamine_and_traditional_side_by_side_on_a_log_time_axis():

@@ -1,0 +1,103 @@
+"""A live class through AppTest: the presenter starts it, a student joins and answers, the presenter reveals.
+
+Two AppTest sessions share the store (a SQLite file in the test run's state folder), as two browsers would.
+"""
+
+from streamlit.testing.v1 import AppTest
+
+from ketamine_evidence import classroom as cr
+from ketamine_evidence.ui import live
+
+from .helpers import ROOT, chart_spec, charts, open_page
+
+
+def _student(room: str | None = None, token: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/12_Join_class.py")
+    if room:
+        at.query_params["room"] = room
+    if token:
+        at.query_params["me"] = token
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    return " ".join(str(e.value) for e in [*at.markdown, *at.info, *at.warning, *at.success, *at.caption,
+                                         *at.subheader])
+
+
+def _started() -> tuple[AppTest, str, str]:
+    presenter = open_page("pages/7_Presenter.py")
+    presenter.button(key="presenter_class_start").click().run()
+    assert not presenter.exception, presenter.exception
+    room, secret = presenter.session_state["class_room"], presenter.session_state["class_secret"]
+    return presenter, room, secret
+
+
+def test_a_presenter_starts_a_class_whose_link_shows_a_room_code_and_controls_it():
+    presenter, room, secret = _started()
+    assert presenter.query_params["class"] in (room, [room]) and presenter.query_params["key"] in (secret, [secret])
+    assert cr.show_room(room) in _texts(presenter)  # the join panel names the room code
+    assert "0 answers so far" in _texts(presenter)
+    assert live.store().is_presenter(room, secret) and not live.store().is_presenter(room, room)
+
+
+def test_a_student_answers_the_presenter_sees_the_count_and_the_reveal_sets_it_beside_the_evidence():
+    presenter, room, _ = _started()
+    presenter.button(key="presenter_next").click().run()  # step 2: responders within 24 h, a number
+    student = _student(room)
+    assert not student.exception, student.exception
+    assert "Question 2 of 9" in _texts(student)
+    token = student.query_params["me"]
+    token = token[0] if isinstance(token, list) else token
+    student.slider(key=f"class_answer_{room}_2").set_value(60).run()
+    student.button(key=f"class_answer_{room}_2_send").click().run()
+    assert "Your answer: 60%" in _texts(student)
+    assert live.store().answers(room, 2) == [60]
+    presenter.run()
+    assert "1 answer so far" in _texts(presenter)
+    presenter.button(key="presenter_reveal").click().run()
+    assert not presenter.exception, presenter.exception
+    reveal = [c for c in charts(presenter) if c.proto.id.endswith("presenter_class_1")]
+    assert reveal, "no class-and-evidence chart after the reveal"
+    spec = chart_spec(reveal[0])
+    names = {t.get("name") for t in spec["data"]}
+    assert {"Your class", "IV ketamine"} <= names  # the class's answers beside the ketamine figures
+    assert "median of 60%" in _texts(presenter) and "Han 2016" in _texts(presenter)
+    # After the reveal the student sees the evidence too, and can no longer change the answer.
+    student.run()
+    assert "Revealed" in _texts(student) and "Han 2016" in _texts(student)
+    assert not [b for b in student.button if b.key == f"class_answer_{room}_2_send"]
+
+
+def test_a_student_who_reloads_keeps_the_answer():
+    presenter, room, _ = _started()
+    first = _student(room)
+    token = first.query_params["me"]
+    token = token[0] if isinstance(token, list) else token
+    first.radio(key=f"class_answer_{room}_1").set_value("About the same").run()
+    first.button(key=f"class_answer_{room}_1_send").click().run()
+    again = _student(room, token)  # a new session with the same link: a reload
+    assert "Your answer: About the same" in _texts(again)
+    assert again.radio(key=f"class_answer_{room}_1").value == "About the same"
+
+
+def test_a_wrong_room_code_is_refused_in_words_and_nothing_breaks():
+    student = _student()
+    student.text_input(key="class_join_code").input("NOPE-NOPE")
+    student.button(key="class_join_submit").click().run()
+    assert not student.exception
+    assert any("No class has that room code" in w.value for w in student.warning)
+
+
+def test_ending_the_class_deletes_its_answers_and_students_are_told():
+    presenter, room, _ = _started()
+    student = _student(room)
+    student.radio(key=f"class_answer_{room}_1").set_value("More on ketamine").run()
+    student.button(key=f"class_answer_{room}_1_send").click().run()
+    presenter.button(key="presenter_class_end").click().run()
+    assert not presenter.exception
+    assert any("answers are deleted (1 answer)" in s.value for s in presenter.success)
+    assert live.store().state(room) is None and live.store().answers(room, 1) == []
+    student.run()
+    assert "ended or expired" in _texts(student)

@@ -1,0 +1,108 @@
+"""A live class in real browsers: one presenter at 1366x768 and two students on 390 px phones.
+
+Students join by the link, answer, the presenter's count changes without a reload (a fragment refreshing every
+couple of seconds), the presenter reveals, and the class's answers are drawn beside the evidence on both screens.
+"""
+
+import re
+
+from playwright.sync_api import expect
+
+from .test_browser import wait_idle
+
+ROOM = re.compile(r"\b([A-HJ-NP-Z2-9]{4})-([A-HJ-NP-Z2-9]{4})\b")
+
+
+def _start_class(server, make_page):
+    presenter = make_page(1366, 768)
+    presenter.goto(f"{server}/Presenter")
+    wait_idle(presenter)
+    presenter.get_by_role("button", name="Start a live class").click()
+    dialog = presenter.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    qr = dialog.locator("img").first
+    expect(qr).to_be_visible()
+    box = qr.bounding_box()
+    assert box["width"] >= 250 and abs(box["width"] - box["height"]) < 4, box  # a square code, large enough to scan
+    text = dialog.inner_text()
+    room = "".join(ROOM.search(text).groups())
+    link = re.search(r"https?://\S+/Join_class\?room=" + room, text)
+    assert link, "the dialog shows no join link for the room"
+    assert "key=" not in link.group(0)  # the student link carries no control secret
+    presenter.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    return presenter, room, link.group(0)
+
+
+def _answer_choice(student, choice):
+    student.get_by_text(choice, exact=True).click()
+    student.get_by_role("button", name=re.compile("Send my answer|Change my answer")).click()
+    expect(student.get_by_text(f"Your answer: {choice}")).to_be_visible(timeout=20_000)
+
+
+def test_students_answer_on_phones_and_the_presenter_reveals_their_answers_beside_the_evidence(
+        server, make_page, page_errors):
+    presenter, room, link = _start_class(server, make_page)
+    assert "key=" in presenter.url and f"class={room}" in presenter.url  # the presenter's own link keeps control
+    students = []
+    for _ in range(2):
+        s = make_page(390, 844)
+        s.goto(link.replace(link.split("/Join_class")[0], server))
+        expect(s.get_by_text("Question 1 of 9")).to_be_visible(timeout=30_000)
+        expect(s.get_by_test_id("stSidebar")).to_be_hidden()
+        students.append(s)
+    _answer_choice(students[0], "More on ketamine")
+    _answer_choice(students[1], "About the same")
+    # The presenter's count follows without pressing anything.
+    expect(presenter.get_by_text("2 answers so far")).to_be_visible(timeout=20_000)
+    presenter.get_by_role("button", name="Reveal").click()
+    expect(presenter.get_by_text(re.compile(r"Most common answer: .* \(1 of 2 answers\)"))).to_be_visible(
+        timeout=30_000)
+    expect(presenter.get_by_role("tab", name=re.compile("Your class \\(2 answers\\)"))).to_be_visible()
+    expect(presenter.get_by_role("tabpanel").locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible(
+        timeout=30_000)
+
+    # Step 2 asks for a number: each student moves a slider with the keyboard and sends it.
+    presenter.get_by_role("button", name="Next").click()
+    for s, presses in zip(students, (10, 3)):
+        expect(s.get_by_text("Question 2 of 9")).to_be_visible(timeout=20_000)
+        slider = s.get_by_role("slider")
+        slider.focus()
+        for _ in range(presses):
+            s.keyboard.press("ArrowRight")
+        s.get_by_role("button", name="Send my answer").click()
+        expect(s.get_by_text(re.compile(r"Your answer: \d+%"))).to_be_visible(timeout=20_000)
+    expect(presenter.get_by_text("2 answers so far")).to_be_visible(timeout=20_000)
+    presenter.get_by_role("button", name="Reveal").click()
+    expect(presenter.get_by_text(re.compile(r"The class guessed a median of \d+(\.\d)?% \(2 answers\)"))).to_be_visible(
+        timeout=30_000)
+    chart = presenter.get_by_role("tabpanel").locator("[data-testid='stPlotlyChart']").first
+    expect(chart.get_by_text("Your class", exact=True)).to_be_visible()
+    expect(chart.get_by_text(re.compile(r"class median"))).to_be_visible()
+    expect(chart.get_by_text(re.compile(r"52\.2% · Han 2016"))).to_be_visible()
+
+    # After the reveal a student sees the evidence too, and the answer is closed.
+    expect(students[0].get_by_text("Revealed.", exact=False)).to_be_visible(timeout=20_000)
+    expect(students[0].get_by_role("button", name=re.compile("answer"))).to_have_count(0)
+    expect(students[0].locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+
+    # Ending the class tells the students, and a reload of the presenter's page no longer controls it.
+    presenter.get_by_role("button", name="End class").click()
+    expect(presenter.get_by_text(re.compile(r"answers are deleted \(4 answers\)"))).to_be_visible()
+    expect(students[1].get_by_text("This class has ended or expired")).to_be_visible(timeout=20_000)
+    assert not page_errors, page_errors
+
+
+def test_a_student_types_the_room_code_and_a_wrong_one_is_refused(server, make_page, page_errors):
+    presenter, room, _ = _start_class(server, make_page)
+    student = make_page(390, 844)
+    student.goto(f"{server}/Join_class")
+    code = student.get_by_label("Room code")
+    code.fill("ZZZZ-ZZZZ")
+    student.get_by_role("button", name="Join").click()
+    expect(student.get_by_text("No class has that room code")).to_be_visible()
+    code.fill(f"{room[:4].lower()} {room[4:].lower()}")  # typed loosely: lower case, a space
+    student.get_by_role("button", name="Join").click()
+    expect(student.get_by_text("Question 1 of 9")).to_be_visible(timeout=30_000)
+    assert f"room={room}" in student.url and "me=" in student.url  # a reload keeps the room and the token
+    assert not page_errors, page_errors
