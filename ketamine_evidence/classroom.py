@@ -276,6 +276,8 @@ class ClassStore:
         now = self.clock()
 
         def work(conn):
+            # Old wrong-code records go first: a client's address is kept no longer than the limit needs it.
+            conn.execute(failures_table.delete().where(failures_table.c.at <= now - JOIN_WINDOW))
             recent = conn.execute(sa.select(sa.func.count()).select_from(failures_table).where(
                 failures_table.c.client == client, failures_table.c.at > now - JOIN_WINDOW)).scalar_one()
             if recent >= JOIN_LIMIT:
