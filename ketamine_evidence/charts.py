@@ -817,13 +817,16 @@ def class_answers_chart(question, answers: list, evidence: pd.DataFrame | None =
     if not answers:
         fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="y2 domain", showarrow=False, text="No answers yet",
                            font={"size": 14, "color": "#555555"})
-    height = 150 + top_px + row_px * k
-    evidence_share = (row_px * k) / (top_px + row_px * k)
+    # Pixels outside the two panels: the title above, and below them the ticks, a two-line axis title and the legend.
+    # Sized so the evidence panel really gets row_px per row (when it got less, labels ran into the next row's dot).
+    outside, gap = 230, 40
+    height = outside + top_px + gap + row_px * k
+    evidence_share = (row_px * k) / (height - outside) if k else 0
     pad = (hi - lo) * 0.02
     fig.update_layout(
-        yaxis={"domain": [0, max(evidence_share - 0.04, 0)], "range": [-0.6, k + 0.1], "showticklabels": False,
+        yaxis={"domain": [0, evidence_share], "range": [-0.6, k + 0.1], "showticklabels": False,
                "showgrid": False, "zeroline": False, "visible": k > 0},
-        yaxis2={"domain": [evidence_share + 0.06 if k else 0, 1], "title": {"text": "Students"},
+        yaxis2={"domain": [evidence_share + gap / (height - outside) if k else 0, 1], "title": {"text": "Students"},
                 "rangemode": "tozero", "anchor": "x", "dtick": max(1, math.ceil(_tallest_bin(answers, lo, size) / 4))},
         barmode="overlay")
     fig.update_xaxes(range=[lo - pad, hi + pad], title_text=_wrapped(_escape(question.label), 40), ticksuffix=suffix,

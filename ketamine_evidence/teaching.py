@@ -90,6 +90,14 @@ def read_sequence(path: Path = DATA_DIR / "teaching_sequence.csv", evidence: pd.
     missing = [c for c in SEQUENCE_COLUMNS if c not in seq.columns]
     problems += [Problem(path.name, 1, None, c, None, "this required column is missing") for c in missing]
     if not missing:
+        steps = pd.to_numeric(seq["step"], errors="coerce")
+        for i in seq.index[steps.isna() | (steps % 1 != 0)]:
+            problems.append(Problem(path.name, int(i) + 2, str(seq.at[i, "step"]), "step", str(seq.at[i, "step"]),
+                                    "must be a whole number"))
+        for i in seq.index[steps.duplicated(keep="first") & steps.notna()]:
+            problems.append(Problem(path.name, int(i) + 2, str(seq.at[i, "step"]), "step", str(seq.at[i, "step"]),
+                                    "is used by an earlier step too"))
+        seq["step"] = steps.where(steps % 1 == 0).astype("Int64")
         for col in ("answer_min", "answer_max", "answer_step"):
             num = pd.to_numeric(seq[col], errors="coerce")
             for i in seq.index[seq[col].notna() & num.isna()]:

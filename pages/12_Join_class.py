@@ -46,7 +46,7 @@ def _follow(room: str, token: str, ctx: ui.Context) -> None:
                  "The presenter can see the list of problems.")
         return
 
-    @st.fragment(run_every=live.REFRESH_SECONDS)
+    @live.live_fragment
     def _current() -> None:
         state = live.guarded(lambda: live.store().state(room))
         if state is None:

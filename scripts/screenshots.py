@@ -1,6 +1,7 @@
 """Write screenshots to docs/screenshots/ in Debian's chromium: every page whole at a 1366x768 projector and a
 390 px phone, each question page's headline comparison, every presenter reveal at 1366x768, and the result of an
-upload with a rejected row.
+upload with a rejected row; then a live class: the presenter's join code, a student's phone, the live count and
+the reveal (one real phone answers; the other guesses are simulated answers written to the class's store).
 
 Usage:  python scripts/screenshots.py [--app DIR] [--out DIR]
         (starts its own `streamlit run` of DIR/app.py on a free local port; DIR defaults to this checkout, so an
@@ -11,8 +12,11 @@ Look at every image before a submission: which row is which study, what each tic
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import re
 import socket
+import tempfile
 import subprocess
 import sys
 import time
@@ -38,11 +42,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+STATE = Path(tempfile.mkdtemp(prefix="screenshots-state-"))  # the live class's store, shared with the server
+
+
 def _serve(app_dir: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"], cwd=app_dir,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                            env={**os.environ, "KETAMINE_STATE_DIR": str(STATE)})
     url = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
@@ -68,6 +76,59 @@ def _whole_page(page, path: Path, width: int) -> None:
     page.set_viewport_size({"width": width, "height": min(int(height) + 40, 16000)})
     page.wait_for_timeout(1200)
     page.screenshot(path=str(path))
+
+
+def _live_class(browser, url: str, out: Path) -> list[Path]:
+    """Photograph a live class: join code, a phone answering, the live count, and the reveal on both screens."""
+    sys.path.insert(0, str(ROOT))
+    from ketamine_evidence import classroom as cr
+    from ketamine_evidence.teaching import questions, read_sequence
+
+    written = []
+    presenter = browser.new_page(viewport={"width": 1366, "height": 768})
+    presenter.goto(f"{url}/Presenter?step=2")
+    _settle(presenter, charts=False)
+    presenter.get_by_role("button", name="Start a live class").click()
+    dialog = presenter.get_by_role("dialog")
+    dialog.locator("img").first.wait_for()
+    presenter.wait_for_timeout(1000)
+    written.append(out / "class_join_code_1366x768.png")
+    presenter.screenshot(path=str(written[-1]))
+    room = "".join(re.search(r"\b([A-HJ-NP-Z2-9]{4})-([A-HJ-NP-Z2-9]{4})\b", dialog.inner_text()).groups())
+    presenter.keyboard.press("Escape")
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(f"{url}/Join_class?room={room}")
+    phone.get_by_role("slider").wait_for(timeout=60_000)
+    phone.get_by_role("slider").focus()
+    for _ in range(12):
+        phone.keyboard.press("ArrowRight")
+    phone.get_by_role("button", name="Send my answer").click()
+    phone.get_by_text("Your answer:").wait_for()
+    phone.wait_for_timeout(800)
+    written.append(out / "class_student_390px.png")
+    phone.screenshot(path=str(written[-1]))
+    # Simulated classmates (not evidence: stand-ins for a room's guesses), written straight to the store.
+    store = cr.ClassStore(cr.make_engine(f"sqlite:///{STATE / 'classroom.sqlite'}"))
+    q = questions(read_sequence())[2]
+    rng = random.Random(2014)
+    for _ in range(27):
+        store.answer(room, cr.new_token(), q, min(100, max(0, round(rng.gauss(35, 18)))))
+    presenter.get_by_text("28 answers so far").wait_for(timeout=30_000)
+    presenter.wait_for_timeout(1500)
+    written.append(out / "class_live_count_1366x768.png")
+    presenter.screenshot(path=str(written[-1]))
+    presenter.get_by_role("button", name="Reveal").click()
+    presenter.get_by_text("The class guessed a median").wait_for(timeout=60_000)
+    _settle(presenter)
+    written.append(out / "class_reveal_1366x768.png")
+    presenter.screenshot(path=str(written[-1]))
+    phone.get_by_text("Revealed.").wait_for(timeout=30_000)
+    phone.wait_for_timeout(2000)
+    written.append(out / "class_student_reveal_390px.png")
+    _whole_page(phone, written[-1], 390)
+    presenter.close()
+    phone.close()
+    return written
 
 
 def main() -> int:
@@ -120,6 +181,7 @@ def main() -> int:
             target = out / "upload_result_1366px.png"
             _whole_page(page, target, 1366)
             written.append(target)
+            written += _live_class(browser, url, out)
             browser.close()
     finally:
         proc.terminate()

@@ -112,6 +112,34 @@ a:focus-visible, button:focus-visible, [role="option"]:focus-visible {
   outline: 3px solid #005A9C !important; outline-offset: 2px; }
 </style>"""
 
+# Static script, no data in it. Streamlit's grid (st.dataframe) moves its cell cursor on Tab, so passing a table took
+# its toolbar, the grid, then one Tab per column (26 presses on the explorer). As WAI-ARIA's grid pattern has it, the
+# grid is now one Tab stop: arrow keys move between cells (which a screen reader reads as before), Tab goes on to what
+# follows the table, Shift+Tab back through its toolbar. A static st.table was no better: each scrolling cell and each
+# source link is a Tab stop (51 for 44 rows). Guarded, so the listener is added once however many pages are opened.
+GRID_TAB_JS = """<script>
+(() => {
+  if (window.gridTabStop) return;
+  window.gridTabStop = true;
+  const TABBABLE = "a[href], button, input, select, textarea, summary, iframe, [tabindex]";
+  document.addEventListener("keydown", (event) => {
+    const from = event.target instanceof Element ? event.target : null;
+    const grid = from && from.closest('[data-testid="stDataFrame"]');
+    if (event.key !== "Tab" || event.altKey || event.ctrlKey || event.metaKey || !grid
+        || from.matches("a, button, input, select, textarea")) return;
+    event.stopImmediatePropagation();
+    if (event.shiftKey) return;
+    const next = [...document.querySelectorAll(TABBABLE)].find((el) => el.tabIndex >= 0 && !el.disabled
+      && !grid.contains(el) && (grid.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING)
+      && el.checkVisibility());
+    if (next) {
+      event.preventDefault();
+      next.focus();
+    }
+  }, true);
+})();
+</script>"""
+
 
 def page_frame(title: str, question: str, compact: bool = False) -> Context | None:
     """Set up a page (config, sidebar, notice) and return its Context, or None after telling the user why.
@@ -140,6 +168,7 @@ def page_frame(title: str, question: str, compact: bool = False) -> Context | No
         st.warning(f"You are looking at YOUR UPLOADED DATA ({len(dataset.evidence)} rows), not the curated dataset. "
                    "Switch back under 'Data shown' in the sidebar.", icon=":material/upload_file:")
     st.html(FOCUS_CSS)
+    st.sidebar.html(GRID_TAB_JS, unsafe_allow_javascript=True)  # at the sidebar's foot, where it takes no room
     if compact:
         st.caption(f"{title} · {DISCLAIMER}")
     else:

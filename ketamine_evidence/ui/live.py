@@ -6,9 +6,12 @@ Every refusal or fault reaches the user as the store's plain sentence, never a t
 
 from __future__ import annotations
 
+import functools
 import io
+import logging
 import os
 import re
+import uuid
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
@@ -24,6 +27,7 @@ from ..teaching import Question, questions, read_sequence
 from .cache import _cached_dataset, _stamp
 from .widgets import plotly
 
+log = logging.getLogger(__name__)
 STUDENT_PAGE = "pages/12_Join_class.py"
 STUDENT_PATH = "Join_class"
 REFRESH_SECONDS = 2.0
@@ -74,6 +78,24 @@ def guarded(work, failure: str | None = None):
     except cr.ClassError as err:
         st.warning(f"{failure} {err}" if failure else str(err), icon=":material/warning:")
         return None
+
+
+def live_fragment(body):
+    """Return `body` as a fragment that reruns every REFRESH_SECONDS on its own, with its own error boundary.
+
+    A fragment's own reruns happen outside the page's boundary (ui.run_page), so an error there would reach the
+    user as Streamlit's error box; here it becomes a short sentence with a reference, as on every page.
+    """
+    @st.fragment(run_every=REFRESH_SECONDS)
+    @functools.wraps(body)
+    def wrapped(*args, **kwargs):
+        try:
+            body(*args, **kwargs)
+        except Exception:  # noqa: BLE001 - the user sees a sentence, the log keeps the traceback
+            ref = uuid.uuid4().hex[:8]
+            log.exception("Live class panel failed (reference %s)", ref)
+            st.error(f"This part of the class page could not be drawn. The error has been logged with reference {ref}.")
+    return wrapped
 
 
 # --- presenter --------------------------------------------------------------------------------------------
@@ -158,7 +180,7 @@ def join_dialog(room: str) -> None:
 def live_answers(room: str, question: Question, key: str) -> None:
     """Show how many have answered and how their answers spread, refreshed every couple of seconds."""
 
-    @st.fragment(run_every=REFRESH_SECONDS)
+    @live_fragment
     def _live() -> None:
         answers = guarded(lambda: store().answers(room, question.step))
         if answers is None:

@@ -66,7 +66,9 @@ def test_a_student_answers_the_presenter_sees_the_count_and_the_reveal_sets_it_b
     assert "median of 60%" in _texts(presenter) and "Han 2016" in _texts(presenter)
     # After the reveal the student sees the evidence too, and can no longer change the answer.
     student.run()
+    assert not student.exception and not student.error, [*student.exception, *student.error]
     assert "Revealed" in _texts(student) and "Han 2016" in _texts(student)
+    assert any("For discussion" in m.value for m in student.markdown)
     assert not [b for b in student.button if b.key == f"class_answer_{room}_2_send"]
 
 

@@ -9,6 +9,7 @@ import re
 from playwright.sync_api import expect
 
 from .test_browser import wait_idle
+from .test_visual import check_chart
 
 ROOM = re.compile(r"\b([A-HJ-NP-Z2-9]{4})-([A-HJ-NP-Z2-9]{4})\b")
 
@@ -80,11 +81,13 @@ def test_students_answer_on_phones_and_the_presenter_reveals_their_answers_besid
     expect(chart.get_by_text("Your class", exact=True)).to_be_visible()
     expect(chart.get_by_text(re.compile(r"class median"))).to_be_visible()
     expect(chart.get_by_text(re.compile(r"52\.2% · Han 2016"))).to_be_visible()
+    check_chart(chart, "presenter reveal, class beside evidence")  # labels drawn, nothing over anything
 
     # After the reveal a student sees the evidence too, and the answer is closed.
     expect(students[0].get_by_text("Revealed.", exact=False)).to_be_visible(timeout=20_000)
     expect(students[0].get_by_role("button", name=re.compile("answer"))).to_have_count(0)
     expect(students[0].locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+    check_chart(students[0].locator("[data-testid='stPlotlyChart']").first, "student reveal at 390 px")
 
     # Ending the class tells the students, and a reload of the presenter's page no longer controls it.
     presenter.get_by_role("button", name="End class").click()

@@ -1,4 +1,5 @@
-"""Browser checks of what a hostile or careless upload must not do, and an axe-core accessibility scan of every page."""
+"""Browser checks of what a hostile or careless upload must not do, an axe-core accessibility scan of every page, and
+how many Tab presses a keyboard user needs to get past a table."""
 
 import csv
 import io
@@ -93,3 +94,66 @@ def test_no_serious_or_critical_accessibility_violations(server, make_page, path
     bad = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"]
            if v["impact"] in ("serious", "critical")]
     assert not bad, bad
+
+
+# The focusable element just before a table, as a keyboard user would leave it.
+FOCUS_BEFORE = """(table) => {
+  const tabbable = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
+    .filter((el) => el.tabIndex >= 0 && !el.disabled && !table.contains(el) && el.checkVisibility()
+            && (table.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING));
+  tabbable[tabbable.length - 1].focus();
+}"""
+ACTIVE = "() => document.activeElement.getAttribute('aria-label') || document.activeElement.innerText || document.activeElement.tagName"
+
+
+def tab_stops_across(page, table) -> list[str]:
+    """Press Tab from the element before a table until focus leaves it; return what took focus inside it."""
+    table.evaluate(FOCUS_BEFORE)
+    stops = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if not table.evaluate("(t) => t.contains(document.activeElement)"):
+            break
+        stops.append(page.evaluate(ACTIVE))
+    assert table.evaluate("(t) => !!(t.compareDocumentPosition(document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING)")
+    return stops
+
+
+def exposed_grid(page) -> tuple[list[str], list[str]]:
+    """Return the column headers and cells Chrome's accessibility tree gives a screen reader (the grid draws on a
+    canvas; its cells are a table inside it, which Playwright's role locators do not see)."""
+    nodes = page.context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    named = [(n.get("role", {}).get("value"), n.get("name", {}).get("value", "")) for n in nodes if not n.get("ignored")]
+    return [name for role, name in named if role == "columnheader"], [name for role, name in named if role == "gridcell"]
+
+
+# Streamlit's grid moved its cell cursor on Tab: 25 stops inside a 21-column table (its toolbar's three buttons, the
+# grid, then each cell of the first row), whatever the rows. Now its toolbar and the grid: four, as WAI-ARIA's grid
+# pattern has it (Tab passes the grid, arrow keys move within it).
+@pytest.mark.parametrize("path, opener", [
+    ("Evidence_explorer", None),  # every figure: 354 rows
+    ("Onset", re.compile(r"^Table of the \d+ figures in this chart$")),  # the table under a chart
+])
+def test_a_keyboard_user_passes_a_table_in_four_tab_stops_not_one_per_cell(server, make_page, page_errors, path, opener):
+    page = make_page()
+    page.goto(f"{server}/{path}")
+    wait_idle(page)
+    main = page.get_by_test_id("stMainBlockContainer")
+    if opener:
+        main.get_by_text(opener).first.click()
+        wait_idle(page)
+    table = main.get_by_test_id("stDataFrame").first
+    expect(table.locator("[role='gridcell']").first).to_be_attached(timeout=30_000)  # the grid has drawn its rows
+    stops = tab_stops_across(page, table)
+    assert len(stops) <= 4, stops
+    if path == "Evidence_explorer":
+        expect(page.get_by_role("button", name="Download these figures (CSV)")).to_be_focused()
+    # Must not happen: the cells become unreachable. A screen reader still finds them, and arrow keys still move
+    # the grid's cursor without leaving the table.
+    headers, cells = exposed_grid(page)
+    assert "Study" in headers and any(c.strip() for c in cells), (headers, cells[:10])
+    table.get_by_test_id("data-grid-canvas").focus()
+    for key in ("ArrowDown", "ArrowRight", "ArrowRight"):
+        page.keyboard.press(key)
+        assert table.evaluate("(t) => t.contains(document.activeElement)"), key
+    assert not page_errors, page_errors

@@ -9,7 +9,7 @@ from ketamine_evidence.views import REGISTRY
 
 def test_sequence_runs_overview_to_caveats_with_known_views():
     seq = read_sequence()
-    assert list(seq["step"]) == sorted(seq["step"])
+    assert list(seq["step"]) == list(range(1, len(seq) + 1))  # whole numbers, in order (as numbers, not text)
     assert seq["view"].isin(list(REGISTRY)).all()
     assert seq["view"].iloc[0] == "evidence_map" and seq["view"].iloc[-1] == "certainty_mix"
     # Each of the four questions is revealed through its side-by-side answer, the same view its page opens with.
@@ -38,11 +38,11 @@ def evidence():
     return read_evidence()
 
 
-def _edited(tmp_path, step: int, **cells):
+def _edited(tmp_path, at_step: int, **cells):
     import pandas as pd
     seq = pd.read_csv(DATA_DIR / "teaching_sequence.csv", dtype=str, keep_default_na=False)
     for col, value in cells.items():
-        seq.loc[seq["step"] == str(step), col] = value
+        seq.loc[seq["step"] == str(at_step), col] = value
     path = tmp_path / "seq.csv"
     seq.to_csv(path, index=False)
     return path
@@ -91,6 +91,8 @@ def test_a_revealed_figure_in_another_unit_or_missing_is_refused(tmp_path, evide
     ({"answer_unit": "furlongs"}, "answer_unit"),
     ({"reveal_rows": ""}, "reveal_rows"),
     ({"answer_label": ""}, "answer_label"),
+    ({"step": "2.5"}, "step"),
+    ({"step": "1"}, "step"),  # a second step 1
 ])
 def test_a_bad_number_question_is_named_by_line_and_column(tmp_path, cells, column):
     with pytest.raises(DataValidationError) as info:
