@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test test-unit test-app test-e2e bench chromium postgres clean screenshots
+.PHONY: run test test-unit test-app test-e2e bench chromium postgres nginx replicas replicas-stop clean screenshots
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,17 @@ chromium:
 postgres:
 	@bash scripts/ensure_postgres.sh
 
-test: $(VENV)/.installed chromium postgres
+nginx:
+	@bash scripts/ensure_nginx.sh
+
+# N replicas behind nginx on 127.0.0.1:8080; live classes need KETAMINE_CLASS_DB (PostgreSQL) shared by all.
+replicas: $(VENV)/.installed nginx
+	$(PY) deploy/replicas.py start --replicas $${REPLICAS:-2} --port $${PORT_LB:-8080}
+
+replicas-stop:
+	$(PY) deploy/replicas.py stop
+
+test: $(VENV)/.installed chromium postgres nginx
 	$(PY) -m pytest
 
 test-unit: $(VENV)/.installed postgres
@@ -33,7 +43,7 @@ test-unit: $(VENV)/.installed postgres
 test-app: $(VENV)/.installed
 	$(PY) -m pytest tests/app
 
-test-e2e: $(VENV)/.installed chromium
+test-e2e: $(VENV)/.installed chromium postgres nginx
 	$(PY) -m pytest tests/e2e
 
 clean:
