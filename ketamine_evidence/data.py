@@ -351,12 +351,12 @@ def check_foreign_keys(evidence: pd.DataFrame, sources: pd.DataFrame, name: str 
     if "source_id" not in evidence.columns or "source_id" not in sources.columns:
         return []
     known = set(sources["source_id"].dropna())
-    problems = []
-    for i, row in evidence.iterrows():
-        sid = row["source_id"]
-        if sid is not None and sid not in known:
-            problems.append(Problem(name, int(i) + 2, _s(row.get("row_id")), "source_id", sid, "this source id is not in sources.csv"))
-    return problems
+    # Vectorised: a loop over every row (iterrows) took most of the validation time on large data.
+    sid = evidence["source_id"]
+    orphan = sid.notna() & ~sid.isin(known)
+    ids = evidence["row_id"] if "row_id" in evidence.columns else pd.Series(None, index=evidence.index, dtype=object)
+    return [Problem(name, int(i) + 2, _s(ids[i]), "source_id", sid[i], "this source id is not in sources.csv")
+            for i in evidence.index[orphan]]
 
 
 @dataclass(frozen=True)
