@@ -103,3 +103,17 @@ def test_ending_the_class_deletes_its_answers_and_students_are_told():
     assert live.store().state(room) is None and live.store().answers(room, 1) == []
     student.run()
     assert "ended or expired" in _texts(student)
+
+
+def test_a_database_out_of_reach_is_a_plain_sentence_and_the_page_keeps_running(monkeypatch, tmp_path):
+    broken = cr.ClassStore(cr.make_engine(f"sqlite:///{tmp_path / 'missing' / 'folder' / 'class.sqlite'}"),
+                           delays=(0.01,))
+    monkeypatch.setattr(cr, "store_for", lambda url=None: broken)
+    presenter = open_page("pages/7_Presenter.py")
+    presenter.button(key="presenter_class_start").click().run()
+    assert not presenter.exception
+    assert any("nothing was saved" in w.value and "try again" in w.value for w in presenter.warning)
+    assert "class_room" not in presenter.session_state
+    assert presenter.header[0].value.startswith("1/")  # the slide is still there
+    student = _student("ABCDEFGH")
+    assert not student.exception and any("try again" in w.value for w in student.warning)
