@@ -5,23 +5,37 @@ checked; `read_sources(folder)` the same for the sources table; `load_dataset`
 returns both after the cross-table rules. Every failure, in every cell, is
 collected and raised once as `DataValidationError`, whose message is a list of
 plain sentences naming the file, line, row id and column. No Streamlit here.
+
+Given a cache folder, `load_dataset` keeps each dataset that passed as Parquet,
+keyed by the SHA-256 of its two CSVs and of the validation code, so a restart or
+another replica reading the same bytes skips validation.
 """
 
 from __future__ import annotations
 
 import ast
 import csv
+import functools
+import hashlib
 import io
+import json
+import logging
 import math
 import os
+import re
+import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pandera
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from . import vocab
+
+log = logging.getLogger(__name__)
 
 # The curated data; benchmarks point KETAMINE_EVIDENCE_DATA at a grown copy (never committed).
 DATA_DIR = Path(os.environ.get("KETAMINE_EVIDENCE_DATA", Path(__file__).resolve().parent.parent / "data"))
@@ -367,9 +381,20 @@ class Dataset:
     sources: pd.DataFrame
 
 
-def load_dataset(folder: Path | str = DATA_DIR) -> Dataset:
-    """Read, type and validate evidence.csv and sources.csv in `folder`; raise DataValidationError listing every problem."""
+def load_dataset(folder: Path | str = DATA_DIR, cache_dir: Path | str | None = None) -> Dataset:
+    """Read, type and validate evidence.csv and sources.csv in `folder`; raise DataValidationError listing every problem.
+
+    With `cache_dir`, return the validated copy kept there for these exact bytes if there is one, and keep one after
+    a successful validation (a dataset that fails is never kept).
+    """
     folder = Path(folder)
+    if cache_dir is not None:
+        try:
+            raw = {part: (folder / f"{part}.csv").read_bytes() for part in _PARTS}
+        except OSError:
+            raw = None  # validated below without a cache, which reports the unreadable file in words
+        if raw is not None:
+            return _load_with_cache(raw, Path(cache_dir))
     evidence, ev_problems = _read_table(folder / "evidence.csv", EVIDENCE_COLUMNS)
     sources, src_problems = _read_table(folder / "sources.csv", SOURCE_COLUMNS)
     return validate_tables(evidence, ev_problems, sources, src_problems)
@@ -399,3 +424,157 @@ def validate_tables(evidence: pd.DataFrame, ev_problems: list[Problem], sources:
 def read_evidence(folder: Path | str = DATA_DIR) -> pd.DataFrame:
     """Return the validated evidence rows of `folder` (raises DataValidationError)."""
     return load_dataset(folder).evidence
+
+
+# --- Validated copies: validate once per checksum, reuse across processes -----------------------------------------
+#
+# <cache_dir>/<key>.evidence.parquet and <key>.sources.parquet, key = SHA-256 over the two CSVs' bytes and
+# rules_version(). Each file is written to a temporary name and renamed into place, so a reader (another replica
+# starting at the same moment) sees a whole file or none. A copy that does not read back with the columns, dtypes and
+# row count it was written with is ignored: the data is validated again and the copy rewritten.
+
+CACHE_DIR_ENV = "KETAMINE_CACHE_DIR"
+CACHE_FORMAT = 1  # bump when the layout of the cached files changes
+CACHE_KEEP = 8  # validated copies kept, most recently used first
+_PARTS = ("evidence", "sources")
+_PART_COLUMNS = {"evidence": frozenset(EVIDENCE_COLUMNS) | {"family"}, "sources": frozenset(SOURCE_COLUMNS)}
+_CACHE_META = b"ketamine_evidence"
+_RULES_SOURCES = (Path(__file__), Path(vocab.__file__))
+_CACHE_NAME = re.compile(r"^([0-9a-f]{64})\.evidence\.parquet$")
+
+
+def default_cache_dir() -> Path:
+    """Return where validated copies are kept: $KETAMINE_CACHE_DIR, else cache/ in the state folder (never data/)."""
+    if os.environ.get(CACHE_DIR_ENV):
+        return Path(os.environ[CACHE_DIR_ENV])
+    state = os.environ.get("KETAMINE_STATE_DIR") or Path(__file__).resolve().parent.parent / "state"
+    return Path(state) / "cache"
+
+
+@functools.lru_cache(maxsize=1)
+def rules_version() -> str:
+    """Return a hash of what validation depends on: this module and vocab.py (the rules and their allowed values),
+    the cache format and the pandas, pandera and pyarrow versions. Changing any of them changes every key."""
+    import pyarrow
+
+    h = hashlib.sha256()
+    for path in _RULES_SOURCES:
+        h.update(path.read_bytes())
+    h.update(f"{CACHE_FORMAT}|{pd.__version__}|{pandera.__version__}|{pyarrow.__version__}".encode())
+    return h.hexdigest()
+
+
+def dataset_key(evidence_raw: bytes, sources_raw: bytes) -> str:
+    """Return the key a dataset's validated copy is kept under: SHA-256 over both CSVs' bytes and rules_version()."""
+    h = hashlib.sha256(rules_version().encode())
+    for raw in (evidence_raw, sources_raw):
+        h.update(hashlib.sha256(raw).digest())
+    return h.hexdigest()
+
+
+def _cache_path(cache_dir: Path, key: str, part: str) -> Path:
+    return cache_dir / f"{key}.{part}.parquet"
+
+
+def _load_with_cache(raw: dict[str, bytes], cache_dir: Path) -> Dataset:
+    key = dataset_key(raw["evidence"], raw["sources"])
+    cached = read_cached(cache_dir, key)
+    if cached is not None:
+        return cached
+    evidence, ev_problems = parse_table(raw["evidence"], "evidence.csv", EVIDENCE_COLUMNS)
+    sources, src_problems = parse_table(raw["sources"], "sources.csv", SOURCE_COLUMNS)
+    dataset = validate_tables(evidence, ev_problems, sources, src_problems)  # raises before anything is written
+    write_cached(cache_dir, key, dataset)
+    return dataset
+
+
+def read_cached(cache_dir: Path, key: str) -> Dataset | None:
+    """Return the validated copy kept under `key`, or None if there is none or it does not read back intact."""
+    paths = {part: _cache_path(cache_dir, key, part) for part in _PARTS}
+    if not all(p.exists() for p in paths.values()):
+        return None
+    try:
+        frames = {part: _read_frame(path, key, part) for part, path in paths.items()}
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong with a copy, validating again is the answer
+        log.warning("Validated copy %s is unusable (%s: %s); validating the data again.", key[:12],
+                    type(exc).__name__, exc)
+        return None
+    for p in paths.values():
+        try:
+            os.utime(p)  # most recently used: pruning keeps it
+        except OSError:
+            pass
+    return Dataset(**frames)
+
+
+def _read_frame(path: Path, key: str, part: str) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    meta = json.loads(table.schema.metadata[_CACHE_META])
+    dtypes: dict[str, str] = meta["dtypes"]
+    if meta["key"] != key or meta["part"] != part:
+        raise ValueError("the file was written for another dataset")
+    df = table.to_pandas()
+    if list(df.columns) != list(dtypes) or set(dtypes) != _PART_COLUMNS[part] or len(df) != meta["rows"]:
+        raise ValueError("columns or row count differ from those written")
+    # Parquet has no 'object' type: text comes back as pandas' str dtype with NaN; the validated frames hold None.
+    for col, dtype in dtypes.items():
+        if dtype == "object":
+            df[col] = df[col].astype(object).where(df[col].notna(), None)
+    got = {c: str(t) for c, t in df.dtypes.items()}
+    typed = {c: "float64" for c in FLOAT_COLUMNS & set(got)} | {c: "Int64" for c in INT_COLUMNS & set(got)}
+    if got != dtypes or any(got[c] != t for c, t in typed.items()):
+        raise ValueError(f"dtypes differ from those written: {sorted(set(got.items()) ^ set(dtypes.items()))}")
+    df.index = pd.RangeIndex(len(df))
+    return df
+
+
+def write_cached(cache_dir: Path, key: str, dataset: Dataset) -> None:
+    """Keep a validated dataset under `key`, each file written whole then renamed into place; log, never raise."""
+    import pyarrow
+    import pyarrow.parquet as pq
+
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for part in _PARTS:
+            df = getattr(dataset, part)
+            meta = {"key": key, "part": part, "rows": len(df), "dtypes": {c: str(t) for c, t in df.dtypes.items()}}
+            table = pyarrow.Table.from_pandas(df, preserve_index=False)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), _CACHE_META: json.dumps(meta)})
+            final = _cache_path(cache_dir, key, part)
+            tmp = final.with_name(f".{final.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+            try:
+                pq.write_table(table, tmp)
+                os.replace(tmp, final)
+            finally:
+                tmp.unlink(missing_ok=True)
+    except Exception as exc:  # noqa: BLE001 - a read-only or full disk must not stop the dashboard
+        log.warning("Could not keep a validated copy in %s (%s: %s); the data will be validated again next time.",
+                    cache_dir, type(exc).__name__, exc)
+        return
+    try:
+        _prune(cache_dir)
+    except OSError:
+        pass  # pruning is housekeeping; the next write tries again
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _prune(cache_dir: Path) -> None:
+    """Keep the CACHE_KEEP most recently used copies; delete older ones and temp files a crashed writer left."""
+    copies = sorted((p for p in cache_dir.iterdir() if _CACHE_NAME.match(p.name)), key=_mtime, reverse=True)
+    stale = [p for p in cache_dir.glob(".*.parquet.*.tmp") if time.time() - _mtime(p) > 3600]
+    for old in copies[CACHE_KEEP:]:
+        key = _CACHE_NAME.match(old.name).group(1)
+        stale += [_cache_path(cache_dir, key, part) for part in _PARTS]
+    for p in stale:
+        try:
+            p.unlink(missing_ok=True)
+        except OSError:
+            pass

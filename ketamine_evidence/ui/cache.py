@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import evidence as ev
-from ..data import DATA_DIR, Dataset, load_dataset
+from ..data import DATA_DIR, Dataset, default_cache_dir, load_dataset
 
 
 # Here rather than in frame.py: its filters and source key are what every cached view is keyed by, and both the
@@ -33,10 +33,11 @@ class Context:
 
 
 # cache_resource, not cache_data: the dataset is only read, so every session shares one copy instead of
-# unpickling its own on each rerun (which dominated reruns on large data).
+# unpickling its own on each rerun (which dominated reruns on large data). Across processes (a restart, another
+# replica) the validated Parquet copy in the cache folder spares validating the same bytes again.
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _cached_dataset(folder: str, stamp: tuple) -> tuple[Dataset, dict]:
-    dataset = load_dataset(folder)
+    dataset = load_dataset(folder, cache_dir=default_cache_dir())
     meta = json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))
     return dataset, meta
 
