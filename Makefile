@@ -54,3 +54,6 @@ screenshots: $(VENV)/.installed chromium
 
 bench: $(VENV)/.installed chromium
 	$(PY) bench/run.py
+
+bench-class: $(VENV)/.installed postgres
+	$(PY) bench/live_class.py
