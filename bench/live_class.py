@@ -557,7 +557,9 @@ def main() -> int:
            "streamlit_options": args.streamlit_option}
     (OUT / "live_class.json").write_text(json.dumps({"run": run, "backends": results},
                                                     indent=2, default=str))
-    bad = {name: f for name, f in results.items() if f.get("lost") or f.get("doubled") or f.get("wrong_value")}
+    # A student who never got the page to answer on is a failure too, not only a lost answer.
+    bad = {name: f for name, f in results.items() if "error" in f or f.get("lost") or f.get("doubled")
+           or f.get("wrong_value") or f.get("sent") != f.get("students")}
     print("\nsummary: " + "; ".join(
         f"{name} " + (f"failed ({f['error']})" if "error" in f else
                       f"{f['sent']} of {f['students']} sent, {f['stored']} stored (p95 {show(f['stored_p95_s'], ' s')}), "
