@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -400,13 +401,27 @@ def load_dataset(folder: Path | str = DATA_DIR, cache_dir: Path | str | None = N
     return validate_tables(evidence, ev_problems, sources, src_problems)
 
 
+# Share of validate_tables' time before its sources stage: the evidence model (every column's rules and the row-wise
+# rules) is nearly all of it; on 20,000 uploaded rows the sources model and foreign keys took 0.03 s of about 0.5 s.
+EVIDENCE_SHARE = 0.93
+
+
 def validate_tables(evidence: pd.DataFrame, ev_problems: list[Problem], sources: pd.DataFrame,
                     src_problems: list[Problem], evidence_name: str = "evidence.csv",
-                    sources_name: str = "sources.csv") -> Dataset:
-    """Apply every rule to already-parsed tables; return a Dataset or raise DataValidationError."""
+                    sources_name: str = "sources.csv",
+                    progress: Callable[[float, str], None] | None = None) -> Dataset:
+    """Apply every rule to already-parsed tables; return a Dataset or raise DataValidationError.
+
+    `progress(fraction, stage)`, if given, is called as each stage starts: 0.0 "columns", then EVIDENCE_SHARE
+    "sources" (the caller says when it is done).
+    """
     problems = list(ev_problems)
+    if progress:
+        progress(0.0, "columns")
     if len(evidence.columns):
         problems += validate_model(evidence, EvidenceModel, evidence_name)
+    if progress:
+        progress(EVIDENCE_SHARE, "sources")
     problems += src_problems
     if len(sources.columns):
         problems += validate_model(sources, SourceModel, sources_name)

@@ -1,9 +1,11 @@
-"""Validated copies: a dataset is validated once per checksum of its CSVs, then read back from Parquet.
+"""Validated copies: a dataset is validated once per checksum of its CSVs, then read back from Parquet. And the
+progress an upload's check reports while it validates.
 
-Each test spies on data.validate_tables (the one function that applies the rules) to tell a validation from a read
-of the kept copy, and compares frames with assert_frame_equal, dtypes included.
+Each cache test spies on data.validate_tables (the one function that applies the rules) to tell a validation from a
+read of the kept copy, and compares frames with assert_frame_equal, dtypes included.
 """
 
+import itertools
 import logging
 import os
 import pickle
@@ -12,12 +14,13 @@ import sys
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from pandas.testing import assert_frame_equal
 
-from ketamine_evidence import data
+from ketamine_evidence import data, upload
 from ketamine_evidence.data import DATA_DIR, DataValidationError, load_dataset
 
 from .conftest import GOOD_EVIDENCE, GOOD_SOURCES, edited
@@ -292,3 +295,75 @@ def test_every_orphan_source_is_reported_on_its_own_line_in_order(make_dataset):
         load_dataset(make_dataset(evidence=rows))
     orphans = [(p.line, p.row_id, p.value) for p in err.value.problems if p.column == "source_id"]
     assert orphans == [(2, "test2000-o0", "nobody1"), (4, "test2000-o2", "nobody2"), (5, "test2000-o3", "nobody1")]
+
+
+# --- Upload progress: checking the 20,000-row maximum reports its stages -------------------------------------------
+
+def upload_of(n_rows: int, bad_every: int | None = None) -> bytes:
+    """An upload of n_rows copies of a real curated row, its free text shortened so 20,000 rows fit under 5 MB."""
+    base = pd.read_csv(DATA_DIR / "evidence.csv", dtype=str, keep_default_na=False)
+    row = base[base["row_id"] == "diamond2014-3"].iloc[0].to_dict()
+    row.update(outcome_label="Resp 6h", outcome_definition="patients responding", treatment="ketamine IV",
+               certainty_reason="open case series", caveats="", read_at_url="https://e.org/d", time_reported="6 h",
+               population="major depression", control_type="none (uncontrolled)")
+    rows = pd.DataFrame([row] * n_rows)
+    rows["row_id"] = [f"u{i}" for i in range(n_rows)]
+    if bad_every:
+        rows.loc[rows.index[::bad_every], "value"] = "forty"
+    return rows.to_csv(index=False).encode()
+
+
+@pytest.fixture(scope="module")
+def curated_sources():
+    return load_dataset().sources
+
+
+def check_with_progress(raw: bytes, sources: pd.DataFrame):
+    calls = []
+    result = upload.check_upload(raw, None, sources, progress=lambda f, s: calls.append((f, s)))
+    return result, calls
+
+
+def assert_increasing_to_one(calls):
+    fractions = [f for f, _ in calls]
+    assert fractions[0] == 0.0 and calls[0][1] == "Reading the file"
+    assert all(a < b for a, b in itertools.pairwise(fractions)), fractions
+    assert calls[-1] == (1.0, "Done")
+    assert all(0.0 <= f <= 1.0 for f in fractions)
+
+
+def test_checking_the_20000_row_maximum_reports_each_stage_ending_at_one(curated_sources):
+    raw = upload_of(upload.MAX_ROWS)
+    assert len(raw) <= upload.MAX_BYTES
+    result, calls = check_with_progress(raw, curated_sources)
+    assert result.kept == upload.MAX_ROWS and not result.file_rejected
+    assert_increasing_to_one(calls)
+    assert [s for _, s in calls] == ["Reading the file", "Checking each column's rules (20,000 rows)",
+                                     "Checking sources (20,000 rows)", "Done"]
+
+
+def test_a_file_with_bad_rows_reports_the_recheck_of_the_kept_rows(curated_sources):
+    result, calls = check_with_progress(upload_of(5_000, bad_every=100), curated_sources)
+    assert (result.kept, result.rejected) == (4_950, 50)
+    assert_increasing_to_one(calls)
+    stages = [s for _, s in calls]
+    assert "Checking each column's rules again, on the 4,950 kept rows" in stages
+    assert stages.index("Checking sources (5,000 rows)") < stages.index(
+        "Checking each column's rules again, on the 4,950 kept rows")
+
+
+@pytest.mark.parametrize("raw", [b"", b"row_id|value\nx|1\n", b"row_id,value\nx,1\n"],
+                         ids=["empty", "no_known_delimiter", "missing_columns"])
+def test_a_rejected_file_still_ends_at_one(curated_sources, raw):
+    result, calls = check_with_progress(raw, curated_sources)
+    assert result.file_rejected
+    assert_increasing_to_one(calls)
+
+
+def test_progress_changes_nothing_in_the_result(curated_sources):
+    raw = upload_of(300, bad_every=7)
+    with_progress, _ = check_with_progress(raw, curated_sources)
+    without = upload.check_upload(raw, None, curated_sources)
+    assert (with_progress.kept, with_progress.uploaded) == (without.kept, without.uploaded)
+    assert_frame_equal(with_progress.report, without.report)
+    assert_same(with_progress.dataset, without.dataset)
