@@ -303,9 +303,10 @@ def _pooling_problems(sets: pd.DataFrame, members: pd.DataFrame, overlaps: pd.Da
 
 @functools.lru_cache(maxsize=4)
 def _curated(folder: str, stamp: tuple) -> ComparisonSets:
-    from .data import load_dataset
+    from .data import default_cache_dir, load_dataset
 
-    return read_sets(load_dataset(folder).evidence, folder)
+    # The validated copy, when one exists: a restart or a second replica does not validate the data again.
+    return read_sets(load_dataset(folder, cache_dir=default_cache_dir()).evidence, folder)
 
 
 def curated(folder: Path | str = DATA_DIR) -> ComparisonSets:
