@@ -40,7 +40,8 @@ def test_unreadable_upload_is_refused_with_a_sentence_and_the_app_keeps_its_data
     page.goto(f"{server}/Your_data")
     wait_idle(page)
     upload(page, "not_text.csv")
-    expect(page.get_by_text("The file was not accepted")).to_be_visible()
+    # The refusal itself (the progress box's label also says "the file was not accepted", in lower case).
+    expect(page.get_by_text(re.compile(r"^The file was not accepted: "))).to_be_visible()
     page.get_by_test_id("stSidebar").get_by_role("link", name="Overview").click()
     wait_idle(page)
     expect(page.get_by_text("YOUR UPLOADED DATA")).to_have_count(0)
