@@ -753,7 +753,7 @@ def _tallest_bin(answers: list, lo: float, size: float) -> int:
 
 
 def class_answers_chart(question, answers: list, evidence: pd.DataFrame | None = None,
-                        median: float | None = None) -> go.Figure:
+                        median: float | None = None, compact: bool = False) -> go.Figure:
     """Return the class's answers beside the evidence: a histogram of the class's guesses above one labelled dot
     per revealed figure, on the answer's scale; for a choice question, one bar per choice.
 
@@ -785,7 +785,9 @@ def class_answers_chart(question, answers: list, evidence: pd.DataFrame | None =
     labels = [f"{r.value:g}{'%' if r.unit == '%' else ' ' + r.unit} · {r.study} · {r.treatment_group} · "
               f"{r.outcome_label}" for r in d.itertuples()]
     k = len(d)
-    top_px, row_px = 150, ROW_PX
+    # `compact` is for a projector slide, where the whole reveal must fit 768 px: a shorter histogram, and no legend
+    # (each evidence row's label names its group) and a one-line axis title below it.
+    top_px, row_px = (100 if compact else 150), ROW_PX
     fig = go.Figure()
     size = _nice_bin(hi - lo, question.increment)
     fig.add_trace(go.Histogram(
@@ -819,7 +821,7 @@ def class_answers_chart(question, answers: list, evidence: pd.DataFrame | None =
                            font={"size": 14, "color": "#555555"})
     # Pixels outside the two panels: the title above, and below them the ticks, a two-line axis title and the legend.
     # Sized so the evidence panel really gets row_px per row (when it got less, labels ran into the next row's dot).
-    outside, gap = 230, 40
+    outside, gap = (150 if compact else 230), (24 if compact else 40)
     height = outside + top_px + gap + row_px * k
     evidence_share = (row_px * k) / (height - outside) if k else 0
     pad = (hi - lo) * 0.02
@@ -829,9 +831,10 @@ def class_answers_chart(question, answers: list, evidence: pd.DataFrame | None =
         yaxis2={"domain": [evidence_share + gap / (height - outside) if k else 0, 1], "title": {"text": "Students"},
                 "rangemode": "tozero", "anchor": "x", "dtick": max(1, math.ceil(_tallest_bin(answers, lo, size) / 4))},
         barmode="overlay")
-    fig.update_xaxes(range=[lo - pad, hi + pad], title_text=_wrapped(_escape(question.label), 40), ticksuffix=suffix,
+    fig.update_xaxes(range=[lo - pad, hi + pad], title_text=_wrapped(_escape(question.label), 70 if compact else 40),
+                     ticksuffix=suffix,
                      showgrid=True)
     fig = _style(fig, "Your class's guesses and the evidence" if k else f"Your class's answers ({len(answers)})",
                  height=height)
-    fig.update_layout(legend_title_text="", showlegend=k > 0)
+    fig.update_layout(legend_title_text="", showlegend=k > 0 and not compact)
     return fig

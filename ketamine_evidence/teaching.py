@@ -23,6 +23,7 @@ SEQUENCE_COLUMNS = ("step", "title", "question", "view", "after_reveal", "answer
 ANSWER_TYPES = ("number", "choice")
 CHOICE_SEPARATOR = " | "
 MAX_CHOICES = 6
+MAX_REVEAL_ROWS = 3  # a projector slide at 1366x768 shows the class's answers and this many figures whole
 MAX_CHOICE_CHARS = 60
 # An answer's unit and the evidence units a reveal may show on the same axis.
 UNIT_MATCHES = {"%": {"%"}, "days": {"days"}, "hours": {"hours"}, "percentage points": {"percentage points"}}
@@ -147,6 +148,9 @@ def _answer_problems(r: pd.Series, name: str, line: int, key: str, evidence: pd.
             bad("answer_choices", r["answer_choices"], "must be empty for a number question")
         if not _split(r["reveal_rows"], ";"):
             bad("reveal_rows", None, "is empty but a number question must reveal at least one figure")
+    if len(_split(r["reveal_rows"], ";")) > MAX_REVEAL_ROWS:
+        bad("reveal_rows", r["reveal_rows"], f"lists more than {MAX_REVEAL_ROWS} figures, more than a projector "
+            "slide shows beside the class's answers; the step's chart shows the rest")
     elif kind == "choice":
         if not 2 <= len(choices) <= MAX_CHOICES:
             bad("answer_choices", r["answer_choices"], f"must list 2 to {MAX_CHOICES} choices separated by ' | '")

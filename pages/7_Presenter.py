@@ -108,11 +108,14 @@ def body(ctx: ui.Context) -> None:
             return
         if running is not None:
             answers = live.guarded(lambda: live.store().answers(running[0], number)) or []
-            fig, sentence, shown = live.reveal_figure(question, answers, curated)
+            fig, sentence, shown = live.reveal_figure(question, answers, curated, compact=True)
             class_tab, evidence_tab = st.tabs([f"Your class ({answered(len(answers))}) and the evidence",
                                                "The evidence chart"])
             with class_tab:
-                ui.plotly(charts.for_projector(fig, height=int(fig.layout.height or 460)),
+                # The tab's label names the chart, so the slide gives its title's room to the chart itself.
+                slide = charts.for_projector(fig, height=int(fig.layout.height or 460))
+                slide.update_layout(title_text="", margin_t=24, height=slide.layout.height - 50)
+                ui.plotly(slide,
                           f"The class's {answered(len(answers))} beside {len(shown)} published figures. {sentence}",
                           key=f"presenter_class_{step}")
                 st.markdown(ui.md_escape(sentence))

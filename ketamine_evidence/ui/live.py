@@ -195,11 +195,11 @@ def live_answers(room: str, question: Question, key: str) -> None:
     _live()
 
 
-def reveal_figure(question: Question, answers: list, rows: pd.DataFrame):
+def reveal_figure(question: Question, answers: list, rows: pd.DataFrame, compact: bool = False):
     """Return (figure, sentence, evidence rows) for a step's reveal: the class's answers beside the evidence."""
     shown = results.reveal_rows(question, rows)
     summary = results.summarise(question, answers)
-    fig = charts.class_answers_chart(question, answers, shown, summary.median)
+    fig = charts.class_answers_chart(question, answers, shown, summary.median, compact=compact)
     return fig, results.reveal_sentence(question, summary, shown), shown
 
 

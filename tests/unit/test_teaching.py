@@ -91,6 +91,7 @@ def test_a_revealed_figure_in_another_unit_or_missing_is_refused(tmp_path, evide
     ({"answer_unit": "furlongs"}, "answer_unit"),
     ({"reveal_rows": ""}, "reveal_rows"),
     ({"answer_label": ""}, "answer_label"),
+    ({"reveal_rows": "han2016-1;han2016-3;han2016-5;diamond2014-3"}, "reveal_rows"),  # more than a slide holds
     ({"step": "2.5"}, "step"),
     ({"step": "1"}, "step"),  # a second step 1
 ])
