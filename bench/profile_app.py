@@ -251,7 +251,7 @@ def profile_apptest(pages: list[str], cold_runs: int, reruns: int) -> str:
             weighted = Costs()
             weighted.merge(costs)
             factor = cpu_ms / sampled_ms
-            for counter in (weighted.cum, weighted.self):
+            for counter in (weighted.cum, weighted.self, weighted.ours):
                 for k in counter:
                     counter[k] *= 1000 * factor / n
             for k in weighted.lines:

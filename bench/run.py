@@ -11,8 +11,9 @@ The two references have the same layout (an app.py and one page), so the same tw
 - typical (bench/reference/): a typical hand-written app that builds two Plotly Express charts on every rerun. Shown
   for comparison only: ratios against it flatter us about fourfold.
 
-Both references are served with the settings of ours that change server cost (no file watcher, no magic), so the
-comparison is of the apps, not of their config files.
+Both references are served with the settings of ours that change server cost (all of [runner] in our
+.streamlit/config.toml, e.g. magic and the post-run garbage collection, and the file watcher), so the comparison is of
+the apps, not of their config files.
 
 Targets (against the floor): a page rerun (AppTest) and a page rendered in Chromium <= 1.5 x floor x max(1,
 charts/2); server CPU per new session <= 1.5 x floor's; 40 sessions opened at once: p95 time to second page
@@ -69,8 +70,26 @@ OUR_CROWD_PAGES = ["Onset", "Durability", "Non_response", "Side_effects"]
 OUR_READY = "does not give medical advice"  # every page of ours shows the notice once its script has run
 REF_READY = "Reference"
 FLOOR_READY = "Floor"
-# Our .streamlit/config.toml turns these off; the references have no config file, so they get the same by flag.
-REF_FLAGS = ["--server.fileWatcherType", "none", "--server.runOnSave", "false", "--runner.magicEnabled", "false"]
+
+
+def served_flags(config: Path = ROOT / ".streamlit" / "config.toml") -> list[str]:
+    """Our served settings that change what a session or a rerun costs the server (all of [runner], the file
+    watcher), as command-line flags: the references have no config file of their own, so they are served with ours
+    and the comparison is of the apps, not of their config files (e.g. runner.postScriptGC, a full garbage
+    collection after every script run, was 86 % of the floor's server CPU per new session while ours had it off)."""
+    import tomllib
+
+    conf = tomllib.loads(config.read_text(encoding="utf-8")) if config.exists() else {}
+    chosen = {f"runner.{k}": v for k, v in conf.get("runner", {}).items()}
+    chosen.update({f"server.{k}": v for k, v in conf.get("server", {}).items() if k in ("fileWatcherType", "runOnSave")})
+    chosen.setdefault("server.fileWatcherType", "none")  # no reference needs a watcher either way
+    flags = []
+    for k, v in sorted(chosen.items()):
+        flags += [f"--{k}", str(v).lower() if isinstance(v, bool) else str(v)]
+    return flags
+
+
+REF_FLAGS = served_flags()
 # name -> (folder, URL paths of its two pages, text shown once a page has run, charts a page draws, server flags)
 REFS = {"floor": (FLOOR, ["", "Page"], FLOOR_READY, 2, REF_FLAGS),
         "typical": (REF, ["", "Page"], REF_READY, 2, REF_FLAGS)}
