@@ -786,7 +786,7 @@ def class_answers_chart(question, answers: list, evidence: pd.DataFrame | None =
               f"{r.outcome_label}" for r in d.itertuples()]
     k = len(d)
     # `compact` is for a projector slide, where the whole reveal must fit 768 px: a shorter histogram, and no legend
-    # (each evidence row's label names its group) and a one-line axis title below it.
+    # (each evidence row's label names its group) below it.
     top_px, row_px = (100 if compact else 150), ROW_PX
     fig = go.Figure()
     size = _nice_bin(hi - lo, question.increment)
@@ -821,7 +821,7 @@ def class_answers_chart(question, answers: list, evidence: pd.DataFrame | None =
                            font={"size": 14, "color": "#555555"})
     # Pixels outside the two panels: the title above, and below them the ticks, a two-line axis title and the legend.
     # Sized so the evidence panel really gets row_px per row (when it got less, labels ran into the next row's dot).
-    outside, gap = (150 if compact else 230), (24 if compact else 40)
+    outside, gap = (170 if compact else 230), (24 if compact else 40)
     height = outside + top_px + gap + row_px * k
     evidence_share = (row_px * k) / (height - outside) if k else 0
     pad = (hi - lo) * 0.02
@@ -831,7 +831,7 @@ def class_answers_chart(question, answers: list, evidence: pd.DataFrame | None =
         yaxis2={"domain": [evidence_share + gap / (height - outside) if k else 0, 1], "title": {"text": "Students"},
                 "rangemode": "tozero", "anchor": "x", "dtick": max(1, math.ceil(_tallest_bin(answers, lo, size) / 4))},
         barmode="overlay")
-    fig.update_xaxes(range=[lo - pad, hi + pad], title_text=_wrapped(_escape(question.label), 70 if compact else 40),
+    fig.update_xaxes(range=[lo - pad, hi + pad], title_text=_wrapped(_escape(question.label), 44 if compact else 40),
                      ticksuffix=suffix,
                      showgrid=True)
     fig = _style(fig, "Your class's guesses and the evidence" if k else f"Your class's answers ({len(answers)})",

@@ -78,7 +78,7 @@ def test_students_answer_on_phones_and_the_presenter_reveals_their_answers_besid
     expect(presenter.get_by_text(re.compile(r"The class guessed a median of \d+(\.\d)?% \(2 answers\)"))).to_be_visible(
         timeout=30_000)
     chart = presenter.get_by_role("tabpanel").locator("[data-testid='stPlotlyChart']").first
-    expect(chart.get_by_text("Your class", exact=True)).to_be_visible()
+    expect(chart.get_by_text("Students", exact=True)).to_be_visible()  # the class's histogram
     expect(chart.get_by_text(re.compile(r"class median"))).to_be_visible()
     expect(chart.get_by_text(re.compile(r"52\.2% · Han 2016"))).to_be_visible()
     check_chart(chart, "presenter reveal, class beside evidence")  # labels drawn, nothing over anything
