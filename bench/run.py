@@ -1,7 +1,7 @@
 """Benchmarks: our pages against two reference apps, measured in one run on this machine.
 
-    .venv/bin/python bench/run.py                         # everything (about 25 minutes on 2 cores)
-    .venv/bin/python bench/run.py --quick                 # fewer repetitions and smaller crowds
+    .venv/bin/python bench/run.py                         # everything: crowds of 40, 50, 100, 200; 3 rounds of 10 browsers
+    .venv/bin/python bench/run.py --quick                 # crowds of 40 and 200, fewer repetitions (5-12 min on 2 cores)
     .venv/bin/python bench/run.py --quick --steps reruns,crowds   # only some steps
 
 The two references have the same layout (an app.py and one page), so the same two-page session runs against each:
