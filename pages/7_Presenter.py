@@ -78,11 +78,14 @@ def body(ctx: ui.Context) -> None:
     with left:
         st.markdown(f"**Predict first:** {ui.md_escape(row['question'])}")
         nav = st.columns(3)
-        nav[0].button("Previous", key="presenter_prev", on_click=_go, args=(step - 1, number - 1),
+        # Steps are numbered in the file and need not be consecutive: the class follows the number, not the index.
+        before = int(seq.iloc[step - 1]["step"]) if step > 0 else number
+        after = int(seq.iloc[step + 1]["step"]) if step < last else number
+        nav[0].button("Previous", key="presenter_prev", on_click=_go, args=(step - 1, before),
                       disabled=step == 0, icon=":material/arrow_back:")
         nav[1].button("Reveal", key="presenter_reveal", on_click=_reveal, args=(number,), type="primary",
                       disabled=revealed, icon=":material/visibility:")
-        nav[2].button("Next", key="presenter_next", on_click=_go, args=(step + 1, number + 1), disabled=step == last,
+        nav[2].button("Next", key="presenter_next", on_click=_go, args=(step + 1, after), disabled=step == last,
                       icon=":material/arrow_forward:")
         running = _class_controls(number)
         if not revealed:

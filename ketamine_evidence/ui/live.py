@@ -107,10 +107,11 @@ def presenter_class() -> tuple[str, str] | None:
         room, secret = st.query_params.get("class"), st.query_params.get("key")
         if room and secret:
             ok = guarded(lambda: store().is_presenter(room, secret))
+            if ok is None:  # the database is out of reach: keep the link, so a later rerun can restore control
+                return None
             if not ok:
-                if ok is False:
-                    st.warning("That class link no longer controls a class: the class has ended or expired.",
-                               icon=":material/warning:")
+                st.warning("That class link no longer controls a class: the class has ended or expired.",
+                           icon=":material/warning:")
                 st.query_params.pop("class", None)
                 st.query_params.pop("key", None)
                 return None
@@ -130,6 +131,7 @@ def start_class(step: int) -> None:
     if made:
         st.session_state["class_room"], st.session_state["class_secret"] = made
         st.session_state["class_show_join"] = True
+        st.session_state["presenter_revealed"] = False  # the class starts by answering this step's question
 
 
 def end_class() -> None:

@@ -117,3 +117,13 @@ def test_a_database_out_of_reach_is_a_plain_sentence_and_the_page_keeps_running(
     assert presenter.header[0].value.startswith("1/")  # the slide is still there
     student = _student("ABCDEFGH")
     assert not student.exception and any("try again" in w.value for w in student.warning)
+
+
+def test_starting_a_class_on_a_revealed_step_asks_that_question_first():
+    presenter = open_page("pages/7_Presenter.py")
+    presenter.button(key="presenter_reveal").click().run()
+    presenter.button(key="presenter_class_start").click().run()
+    room = presenter.session_state["class_room"]
+    assert not presenter.session_state["presenter_revealed"]
+    assert live.store().state(room).revealed is False  # presenter and phones agree: answering is open
+    assert "0 answers so far" in _texts(presenter)
