@@ -41,7 +41,6 @@ import tempfile
 import threading
 import time
 import traceback
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +52,8 @@ FLOOR = ROOT / "bench" / "floor"
 OUT = ROOT / "bench" / "out"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from deploy import replicas  # noqa: E402  (one health-check wait for every server started here)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -198,14 +199,8 @@ def start_server(app_dir: Path, port: int, env: dict | None = None, extra: list[
 
 
 def wait_healthy(port: int, limit: float = 90) -> None:
-    deadline = time.time() + limit
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"server on {port} did not start")
+    """Wait until the server on `port` answers its health check; raise RuntimeError after `limit` seconds."""
+    replicas.wait_healthy(f"http://127.0.0.1:{port}", limit)
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -58,7 +58,7 @@ def wait_healthy(url: str, limit: float = 120) -> None:
             if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
                 return
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.1)
     raise RuntimeError(f"{url} did not become healthy within {limit:.0f} s")
 
 

@@ -19,13 +19,14 @@ import socket
 import tempfile
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from deploy.replicas import wait_healthy  # noqa: E402
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PAGES = {"overview": "", "onset": "Onset", "durability": "Durability", "non_response": "Non_response",
@@ -52,14 +53,12 @@ def _serve(app_dir: Path) -> tuple[subprocess.Popen, str]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
                             env={**os.environ, "KETAMINE_STATE_DIR": str(STATE)})
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("streamlit did not start")
+    try:
+        wait_healthy(url, 120)
+    except RuntimeError as err:
+        proc.kill()
+        raise SystemExit(str(err)) from None
+    return proc, url
 
 
 def _settle(page, charts: bool = True) -> None:
@@ -80,7 +79,6 @@ def _whole_page(page, path: Path, width: int) -> None:
 
 def _live_class(browser, url: str, out: Path) -> list[Path]:
     """Photograph a live class: join code, a phone answering, the live count, and the reveal on both screens."""
-    sys.path.insert(0, str(ROOT))
     from ketamine_evidence import classroom as cr
     from ketamine_evidence.teaching import questions, read_sequence
 
