@@ -180,6 +180,13 @@ def page_frame(title: str, question: str, compact: bool = False) -> Context | No
                    source_key=source_key)
 
 
+def report_failure(what: str, sentence: str) -> None:
+    """Log the exception being handled with a short reference and show the user `sentence` and that reference."""
+    ref = uuid.uuid4().hex[:8]
+    log.exception("%s failed (reference %s)", what, ref)
+    st.error(f"{sentence} The error has been logged with reference {ref}.")
+
+
 def run_page(title: str, question: str, body, compact: bool = False) -> None:
     """Run a page body inside the frame; an unexpected error becomes a short sentence with a reference."""
     ctx = page_frame(title, question, compact)
@@ -188,6 +195,4 @@ def run_page(title: str, question: str, body, compact: bool = False) -> None:
     try:
         body(ctx)
     except Exception:  # noqa: BLE001 - the user sees a sentence, the log keeps the traceback
-        ref = uuid.uuid4().hex[:8]
-        log.exception("Page %s failed (reference %s)", title, ref)
-        st.error(f"Something went wrong while drawing this page. The error has been logged with reference {ref}.")
+        report_failure(f"Page {title}", "Something went wrong while drawing this page.")

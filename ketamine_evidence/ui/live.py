@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import functools
 import io
-import logging
 import os
 import re
-import uuid
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
@@ -25,14 +23,13 @@ from .. import evidence as ev
 from ..data import DATA_DIR
 from ..teaching import Question, questions, read_sequence
 from .cache import _cached_dataset, _stamp
+from .frame import report_failure
 from .widgets import plotly
 
-log = logging.getLogger(__name__)
-STUDENT_PAGE = "pages/12_Join_class.py"
 STUDENT_PATH = "Join_class"
 REFRESH_SECONDS = 2.0
 PUBLIC_URL_ENV = "KETAMINE_PUBLIC_URL"  # e.g. https://class.example.org when the app sits behind a proxy
-TRUST_PROXY_ENV = "KETAMINE_TRUST_PROXY"  # "1" behind our nginx: the client is the first X-Forwarded-For address
+TRUST_PROXY_ENV = "KETAMINE_TRUST_PROXY"  # "1" behind our nginx: the client is the address nginx appended
 
 
 def store() -> cr.ClassStore:
@@ -43,7 +40,9 @@ def store() -> cr.ClassStore:
 def client_key() -> str:
     """Return who is asking, for the wrong-code rate limit: the client's address (the proxy's header if trusted)."""
     if os.environ.get(TRUST_PROXY_ENV) == "1":
-        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+        # The last entry is the one our proxy appended ($proxy_add_x_forwarded_for); earlier ones come from the
+        # client's own request and could be anything, so they must not choose whose wrong-code allowance is spent.
+        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
         if forwarded:
             return forwarded
     ip = st.context.ip_address
@@ -92,9 +91,7 @@ def live_fragment(body):
         try:
             body(*args, **kwargs)
         except Exception:  # noqa: BLE001 - the user sees a sentence, the log keeps the traceback
-            ref = uuid.uuid4().hex[:8]
-            log.exception("Live class panel failed (reference %s)", ref)
-            st.error(f"This part of the class page could not be drawn. The error has been logged with reference {ref}.")
+            report_failure("Live class panel", "This part of the class page could not be drawn.")
     return wrapped
 
 
