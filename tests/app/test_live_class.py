@@ -127,3 +127,15 @@ def test_starting_a_class_on_a_revealed_step_asks_that_question_first():
     assert not presenter.session_state["presenter_revealed"]
     assert live.store().state(room).revealed is False  # presenter and phones agree: answering is open
     assert "0 answers so far" in _texts(presenter)
+
+
+def test_behind_the_proxy_the_rate_limit_counts_the_address_the_proxy_saw_not_one_the_client_wrote(monkeypatch):
+    from types import SimpleNamespace
+
+    # nginx appends the address it saw; anything before it came in the client's own request.
+    context = SimpleNamespace(headers={"X-Forwarded-For": "10.9.9.9, 203.0.113.7"}, ip_address="127.0.0.1")
+    monkeypatch.setattr(live, "st", SimpleNamespace(context=context))
+    monkeypatch.setenv(live.TRUST_PROXY_ENV, "1")
+    assert live.client_key() == "203.0.113.7"
+    monkeypatch.delenv(live.TRUST_PROXY_ENV)
+    assert live.client_key() == "127.0.0.1"  # without a trusted proxy the header is ignored
