@@ -7,12 +7,14 @@ same everywhere and no group is told apart by colour alone.
 
 from __future__ import annotations
 
+import json
 import math
 import textwrap
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from . import vocab
 
@@ -363,6 +365,34 @@ def certainty_chart(counts: pd.DataFrame) -> go.Figure:
     fig = _style(fig, "How certain is each family's evidence?", height=360)
     fig.update_layout(legend_title_text="Certainty")
     return fig
+
+
+class _Serialised(go.Figure):
+    """A stand-in for a figure whose plain form (`to_dict`) was made once; see `serialised`."""
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def serialised(fig: go.Figure) -> go.Figure:
+    """Return a figure that gives `fig`'s plain form without building it again, for drawing a shared figure.
+
+    Turning a figure into the plain dict a page sends (validated copies, NumPy arrays as base64) cost more than any
+    other step of a new session: every session re-did it for figures cached once for all of them. The dict is made
+    on the first call and kept on the figure, so the figure must not be changed after it is first drawn (cached
+    views are read-only; `untitled` and `for_projector` return copies). What is sent is the same JSON as from `fig`.
+    """
+    done = getattr(fig, "_serialised", None)
+    if done is None:
+        # Through JSON and back: plain lists, numbers and strings only, which the JSON writer then takes as they are
+        # (NumPy object arrays of labels made it fall back to a slow cleaning pass on every send).
+        done = _Serialised(json.loads(pio.to_json(fig, validate=False)))
+        fig._serialised = done
+    return done
 
 
 def untitled(fig: go.Figure) -> go.Figure:

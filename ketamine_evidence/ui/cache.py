@@ -1,7 +1,9 @@
 """Cached access to the evidence: the validated dataset, the rows a page sees (its Context), each filter's
 options, the filtered rows, shared views of them, the checked claims, and the slots that hold uploads.
 
-Caches are keyed by the dataset (a curated stamp or an upload's digest) and the filters, never by a DataFrame.
+Caches are keyed by the dataset (a curated stamp or an upload's digest) and the filters, never by a DataFrame, and
+the keys are short strings: Streamlit hashes a cached function's arguments on every call, and hashing the filters
+(a dataclass of tuples) and nested stamps took about a third of a page run's script time.
 """
 
 from __future__ import annotations
@@ -36,14 +38,14 @@ class Context:
 # unpickling its own on each rerun (which dominated reruns on large data). Across processes (a restart, another
 # replica) the validated Parquet copy in the cache folder spares validating the same bytes again.
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _cached_dataset(folder: str, stamp: tuple) -> tuple[Dataset, dict]:
+def _cached_dataset(folder: str, stamp: str) -> tuple[Dataset, dict]:
     dataset = load_dataset(folder, cache_dir=default_cache_dir())
     meta = json.loads((Path(folder) / "datapackage.json").read_text(encoding="utf-8"))
     return dataset, meta
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _cached_claims(folder: str, stamp: tuple) -> pd.DataFrame:
+def _cached_claims(folder: str, stamp: str) -> pd.DataFrame:
     from ..claims import read_claims
 
     dataset, _ = _cached_dataset(folder, stamp)
@@ -56,7 +58,7 @@ def load_claims(folder: Path = DATA_DIR) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def _claim_figures(source_key: tuple, claims_stamp: tuple) -> pd.DataFrame:
+def _claim_figures(source_key: tuple, claims_stamp: str) -> pd.DataFrame:
     from ..claims import claim_figures
 
     return claim_figures(load_claims(), _all_rows(source_key))
@@ -83,18 +85,28 @@ def _options(source_key: tuple) -> dict[str, list]:
     return ev.filter_options(_all_rows(source_key))
 
 
+def _filters_key(filters: ev.Filters) -> str:
+    """The filters as a short string that names them exactly (a cache key: the object itself is not hashed)."""
+    return repr(filters)
+
+
+# `_filters` is left out of the hashed arguments (leading underscore); `filters_key` names it.
 @st.cache_resource(max_entries=64, show_spinner=False)
+def _filtered_rows(source_key: tuple, filters_key: str, _filters: ev.Filters) -> pd.DataFrame:
+    return ev.apply_filters(_all_rows(source_key), _filters)
+
+
 def _filtered(source_key: tuple, filters: ev.Filters) -> pd.DataFrame:
     """The rows passing the filters, once per dataset and filter choice (shared, read-only)."""
-    return ev.apply_filters(_all_rows(source_key), filters)
+    return _filtered_rows(source_key, _filters_key(filters), filters)
 
 
 # cache_resource again: a view (figure, rows, message) is built once and shared read-only by every session, so a
 # rerun neither rebuilds nor unpickles it. Callers never mutate what they get (charts.for_projector copies).
 @st.cache_resource(max_entries=256, show_spinner=False)
-def _cached_call(module: str, fn_name: str, args: tuple, filters: ev.Filters, source_key: tuple):
+def _cached_call(module: str, fn_name: str, args: tuple, filters_key: str, source_key: tuple, _filters: ev.Filters):
     fn = getattr(importlib.import_module(module), fn_name)
-    return fn(_filtered(source_key, filters), *args)
+    return fn(_filtered(source_key, _filters), *args)
 
 
 def view(fn, ctx: "Context", *args):
@@ -103,12 +115,14 @@ def view(fn, ctx: "Context", *args):
     For the package's pure functions of the filtered rows: views, summaries, comparisons. The result is shared
     between sessions: treat it as read-only.
     """
-    return _cached_call(fn.__module__, fn.__name__, tuple(args), ctx.filters, ctx.source_key)
+    return _cached_call(fn.__module__, fn.__name__, tuple(args), _filters_key(ctx.filters), ctx.source_key,
+                        ctx.filters)
 
 
-def _stamp(folder: Path) -> tuple:
-    """File sizes and modification times: a cheap key so an edited CSV is re-read."""
-    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.csv")))
+def _stamp(folder: Path) -> str:
+    """File names, sizes and modification times, as one string: a cheap key so an edited CSV is re-read."""
+    return repr(tuple((p.name, st_.st_mtime_ns, st_.st_size) for p in sorted(folder.glob("*.csv"))
+                      for st_ in (p.stat(),)))
 
 
 def load(folder: Path = DATA_DIR) -> tuple[Dataset, dict]:

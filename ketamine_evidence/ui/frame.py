@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import evidence as ev
-from .. import vocab
+from .. import turns, vocab
 from ..data import DATA_DIR, DataValidationError
 from .cache import Context, _all_rows, _filtered, _options, _stamp, load
 from .filters import (DATA_CHOICES, FILTER_WIDGETS, MAIN_FILTERS, _copy_state, _kept_choice, _kept_years,
@@ -187,12 +188,21 @@ def report_failure(what: str, sentence: str) -> None:
     st.error(f"{sentence} The error has been logged with reference {ref}.")
 
 
+# One per server process: how many page runs proceed at once (KETAMINE_PAGE_RUNS), first-arrived session first.
+TURNS = turns.Turns(turns.slots_from_env())
+
+
 def run_page(title: str, question: str, body, compact: bool = False) -> None:
-    """Run a page body inside the frame; an unexpected error becomes a short sentence with a reference."""
-    ctx = page_frame(title, question, compact)
-    if ctx is None:
-        return
-    try:
-        body(ctx)
-    except Exception:  # noqa: BLE001 - the user sees a sentence, the log keeps the traceback
-        report_failure(f"Page {title}", "Something went wrong while drawing this page.")
+    """Run a page body inside the frame; an unexpected error becomes a short sentence with a reference.
+
+    The run waits for a turn (ketamine_evidence/turns.py): when many sessions open at once, the one that arrived
+    first is drawn first instead of every page finishing together at the end."""
+    arrived = st.session_state.setdefault("arrived_at", time.monotonic())
+    with TURNS.turn(arrived):
+        ctx = page_frame(title, question, compact)
+        if ctx is None:
+            return
+        try:
+            body(ctx)
+        except Exception:  # noqa: BLE001 - the user sees a sentence, the log keeps the traceback
+            report_failure(f"Page {title}", "Something went wrong while drawing this page.")

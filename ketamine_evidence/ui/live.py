@@ -214,7 +214,7 @@ def student_token() -> str:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _sequence(folder: str, stamp: tuple) -> tuple[pd.DataFrame, dict[int, Question], pd.DataFrame]:
+def _sequence(folder: str, stamp: str) -> tuple[pd.DataFrame, dict[int, Question], pd.DataFrame]:
     dataset, _ = _cached_dataset(folder, stamp)
     seq = read_sequence(evidence=dataset.evidence)
     return seq, questions(seq), ev.with_sources(dataset.evidence, dataset.sources)

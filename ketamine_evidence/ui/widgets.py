@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from .. import views
+from ..charts import serialised
 from ..data import DataValidationError
 from ..safe import spreadsheet_safe
 from .cache import Context, view
@@ -231,7 +232,8 @@ def plotly(fig: go.Figure, alt: str, key: str) -> None:
     """Draw a Plotly figure with its alt text, keeping our own colour-blind-safe styling (no Streamlit theme)."""
     # No toolbar: on touch screens it sat over legend titles, and its eight small buttons each took a Tab stop.
     # Charts download as PNG images from the Briefing page instead.
-    st.plotly_chart(fig, alt=alt, key=key, theme=None,
+    # `serialised`: a cached view's figure is turned into what is sent once, not once per session and rerun.
+    st.plotly_chart(serialised(fig), alt=alt, key=key, theme=None,
                     config={"displaylogo": False, "responsive": True, "displayModeBar": False})
 
 

@@ -117,3 +117,23 @@ def test_page_copy_of_a_figure_drops_only_the_title_and_lifts_the_legend_above_t
     assert json.loads(shown.to_json())["data"] == json.loads(fig.to_json())["data"]
     # The cached figure, shared with exports, keeps its title and legend: the copy is a copy.
     assert fig.layout.title.text == "A long title that a phone would cut off" and fig.layout.legend.y < 0
+
+
+def test_a_figure_serialised_once_is_sent_exactly_as_built_and_not_rebuilt():
+    import plotly.io as pio
+    import plotly.tools
+
+    from ketamine_evidence import evidence as ev, views
+    from ketamine_evidence.data import load_dataset
+
+    ds = load_dataset()
+    rows = ev.with_sources(ds.evidence, ds.sources)
+    for fig in (views.headline(rows, "onset").screen_fig, views.evidence_map(rows).screen_fig):
+        once = charts.serialised(fig)
+        # What Streamlit does with a figure it is given: the same JSON reaches the browser as from the figure itself.
+        sent = pio.to_json(plotly.tools.return_figure_from_figure_or_data(once, validate_figure=True), validate=False)
+        assert json.loads(sent) == json.loads(pio.to_json(fig, validate=False))
+        assert charts.serialised(fig) is once and once.to_dict() is once.to_dict()  # made once, kept
+        copy = charts.for_projector(fig)
+        assert charts.serialised(copy) is not once  # a changed copy is serialised afresh, never sent stale
+        assert json.loads(pio.to_json(charts.serialised(copy)))["layout"]["font"]["size"] == 19
