@@ -98,10 +98,28 @@ HOVER_TEMPLATE = (
 )
 
 
+# The parts of Plotly's "plotly_white" template that our charts use: 2-D axes, scatter, bar and histogram traces.
+# A figure carries its whole template to the browser, and the full one (7 KB, with defaults for maps, 3-D scenes,
+# polar and ternary plots and twenty other trace kinds) was three quarters of a typical chart's bytes. Every kept
+# value is the full template's own, so a chart looks exactly the same (tests/unit/test_charts.py holds us to both).
+TEMPLATE_LAYOUT = ("annotationdefaults", "autotypenumbers", "colorway", "font", "hoverlabel", "hovermode",
+                   "paper_bgcolor", "plot_bgcolor", "shapedefaults", "title", "xaxis", "yaxis")
+TEMPLATE_TRACES = ("bar", "histogram", "scatter")
+
+
+def _compact_template() -> go.layout.Template:
+    full = pio.templates["plotly_white"]
+    return go.layout.Template(layout={k: full.layout[k] for k in TEMPLATE_LAYOUT},
+                              data={t: full.data[t] for t in TEMPLATE_TRACES})
+
+
+TEMPLATE = _compact_template()
+
+
 def _style(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 18}},
-        template="plotly_white",
+        template=TEMPLATE,
         font={"family": FONT, "size": 14, "color": "#1A1A1A"},
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},

@@ -42,7 +42,7 @@ class View:
     def empty(self) -> bool:
         return self.fig is None
 
-    @property
+    @cached_property
     def title(self) -> str:
         return (self.fig.layout.title.text or "") if self.fig is not None else ""
 

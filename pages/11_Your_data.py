@@ -17,7 +17,7 @@ def _check(evidence_raw: bytes, sources_raw: bytes | None) -> upload.UploadResul
     curated, _ = ui.load()
     # Not st.cache_data: a cached function replays the elements it drew, and this one draws live progress.
     # 20,000 rows take about a second to check: show each stage on a bar.
-    with st.status("Checking your file…", expanded=True) as status:
+    with st.status("Checking your file…", expanded=True) as status, ui.slow_work():
         bar = st.progress(0.0, text="Reading the file")
         start = time.perf_counter()
         result = upload.check_upload(evidence_raw, sources_raw, curated.sources,

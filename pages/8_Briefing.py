@@ -6,11 +6,6 @@ from ketamine_evidence import briefing, ui
 from ketamine_evidence.vocab import DIMENSION_LABELS, counted
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _briefing_html(_rows, rows_key: tuple, _sources, meta_version: str, filters_text: str, link: str, meta: dict) -> str:
-    return briefing.build_html(_rows, _sources, meta, filters_text, link)
-
-
 @st.cache_data(max_entries=4, show_spinner=False)
 def _png_zip(_rows, rows_key: tuple, version: str, link: str) -> bytes:
     return briefing.png_zip(_rows, version, link)
@@ -32,8 +27,7 @@ def body(ctx: ui.Context) -> None:
     if ctx.source_key and ctx.source_key[0] == "upload":
         st.caption("Comparison sets are curated for the published dataset, so uploads have no key points.")
     else:
-        with st.spinner("Comparing like with like…"):
-            points = ui.view(briefing.key_points, ctx)
+        points = ui.view(briefing.key_points, ctx, wait="Comparing like with like…")
         for p in points:
             with st.container(border=True):
                 st.markdown(f"**{ui.md_escape(p['dimension'])}** · {ui.md_escape(p['title'])}")
@@ -45,12 +39,12 @@ def body(ctx: ui.Context) -> None:
         if not rows.empty:
             st.text(f"{DIMENSION_LABELS[dim]}: {briefing.certainty_sentence(rows)}")
     st.header("Download")
-    with st.spinner("Building the briefing…"):
-        html_doc = _briefing_html(ctx.rows, tuple(ctx.rows["row_id"]), ctx.sources, ctx.meta.get("version", ""),
-                                  filters_text, link, ctx.meta)
-    st.download_button("Download briefing (HTML, works offline, interactive charts)", data=html_doc.encode("utf-8"),
+    # Written when the button is clicked (a few MB, with its own chart library), not on every run of the page.
+    rows, sources, meta = ctx.rows, ctx.sources, ctx.meta
+    st.download_button("Download briefing (HTML, works offline, interactive charts)",
+                       data=lambda: briefing.build_html(rows, sources, meta, filters_text, link).encode("utf-8"),
                        file_name=f"ketamine_briefing_data_{ctx.meta.get('version', '')}.html", mime="text/html",
-                       key="briefing_html", type="primary", icon=":material/download:")
+                       key="briefing_html", type="primary", icon=":material/download:", on_click="ignore")
     ui.download_csv(ctx.rows.drop(columns=["citation"], errors="ignore"), "Download the figures (CSV, spreadsheet-safe)",
                     "ketamine_briefing_figures.csv", key="briefing_csv")
     st.caption("The HTML file holds its own chart library, so it opens without an internet connection; each chart in "
@@ -72,7 +66,7 @@ def png_charts(ctx: ui.Context, link: str) -> None:
         st.button("Prepare the charts as PNG images", key="briefing_png_prepare", on_click=_want_png, args=(rows_key,),
                   icon=":material/image:")
         return
-    with st.spinner("Drawing the charts as images (this takes a few seconds)…"):
+    with st.spinner("Drawing the charts as images (this takes a few seconds)…"), ui.slow_work():
         try:
             data = _png_zip(ctx.rows, rows_key, ctx.meta.get("version", ""), link)
         except RuntimeError as err:

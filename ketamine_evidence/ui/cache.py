@@ -1,15 +1,16 @@
 """Cached access to the evidence: the validated dataset, the rows a page sees (its Context), each filter's
 options, the filtered rows, shared views of them, the checked claims, and the slots that hold uploads.
 
-Caches are keyed by the dataset (a curated stamp or an upload's digest) and the filters, never by a DataFrame, and
-the keys are short strings: Streamlit hashes a cached function's arguments on every call, and hashing the filters
-(a dataclass of tuples) and nested stamps took about a third of a page run's script time.
+Caches are keyed by the dataset (a curated stamp or an upload's digest) and the filters, never by a DataFrame. The
+keys are cheap to hash: Streamlit hashes a cached function's arguments on every call, and hashing the filters (a
+dataclass of tuples) and nested stamps took about a third of a page run's script time.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,38 +86,59 @@ def _options(source_key: tuple) -> dict[str, list]:
     return ev.filter_options(_all_rows(source_key))
 
 
-def _filters_key(filters: ev.Filters) -> str:
-    """The filters as a short string that names them exactly (a cache key: the object itself is not hashed)."""
-    return repr(filters)
+class Shared:
+    """A bounded cache of pure results shared by every session (least recently used dropped first), that can say
+    whether a result is ready, so a spinner is shown only when there is work to wait for.
+
+    Keys are hashed by Python itself. The two caches a page calls most (once per chart) use it instead of Streamlit's
+    cache, which hashed every argument again on each call: about a third of the script time of a new session's
+    overview. Two sessions asking for the same missing result at once may both build it; the results are equal.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __contains__(self, key) -> bool:
+        with self._lock:
+            return key in self._items
+
+    def get(self, key, make, wait: str | None = None):
+        """The result for `key`, made by `make()` if missing (under a spinner saying `wait`, when given)."""
+        if wait and key not in self:
+            with st.spinner(wait):
+                return self.get(key, make)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
 
 
-# `_filters` is left out of the hashed arguments (leading underscore); `filters_key` names it.
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _filtered_rows(source_key: tuple, filters_key: str, _filters: ev.Filters) -> pd.DataFrame:
-    return ev.apply_filters(_all_rows(source_key), _filters)
+_FILTERED = Shared(64)
+_VIEWS = Shared(256)
 
 
 def _filtered(source_key: tuple, filters: ev.Filters) -> pd.DataFrame:
     """The rows passing the filters, once per dataset and filter choice (shared, read-only)."""
-    return _filtered_rows(source_key, _filters_key(filters), filters)
+    return _FILTERED.get((source_key, filters), lambda: ev.apply_filters(_all_rows(source_key), filters))
 
 
-# cache_resource again: a view (figure, rows, message) is built once and shared read-only by every session, so a
-# rerun neither rebuilds nor unpickles it. Callers never mutate what they get (charts.for_projector copies).
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _cached_call(module: str, fn_name: str, args: tuple, filters_key: str, source_key: tuple, _filters: ev.Filters):
-    fn = getattr(importlib.import_module(module), fn_name)
-    return fn(_filtered(source_key, _filters), *args)
-
-
-def view(fn, ctx: "Context", *args):
+def view(fn, ctx: "Context", *args, wait: str | None = None):
     """Return fn(filtered rows, *args), cached by function, arguments, filters and dataset (never by DataFrame).
 
-    For the package's pure functions of the filtered rows: views, summaries, comparisons. The result is shared
-    between sessions: treat it as read-only.
+    For the package's pure functions of the filtered rows: views, summaries, comparisons. The result is built once
+    and shared read-only by every session, so a rerun neither rebuilds nor unpickles it: never mutate it
+    (charts.for_projector copies). `wait`: a spinner's text, shown only while the result is being built.
     """
-    return _cached_call(fn.__module__, fn.__name__, tuple(args), _filters_key(ctx.filters), ctx.source_key,
-                        ctx.filters)
+    return _VIEWS.get((fn.__module__, fn.__name__, args, ctx.filters, ctx.source_key),
+                      lambda: fn(_filtered(ctx.source_key, ctx.filters), *args), wait)
 
 
 def _stamp(folder: Path) -> str:
@@ -125,10 +147,13 @@ def _stamp(folder: Path) -> str:
                       for st_ in (p.stat(),)))
 
 
+_LOADED = Shared(4)  # a spinner starts a timer thread: only while a dataset is being loaded, not on every run
+
+
 def load(folder: Path = DATA_DIR) -> tuple[Dataset, dict]:
     """Return the validated dataset and its datapackage metadata, cached across reruns and sessions."""
-    with st.spinner("Loading and checking the evidence…"):
-        return _cached_dataset(str(folder), _stamp(folder))
+    key = (str(folder), _stamp(folder))
+    return _LOADED.get(key, lambda: _cached_dataset(*key), "Loading and checking the evidence…")
 
 
 @st.cache_resource(max_entries=16)

@@ -192,6 +192,11 @@ def report_failure(what: str, sentence: str) -> None:
 TURNS = turns.Turns(turns.slots_from_env())
 
 
+def slow_work():
+    """Wrap work known to take seconds (an upload's checks, PNG export): other sessions' pages run meanwhile."""
+    return TURNS.aside()
+
+
 def run_page(title: str, question: str, body, compact: bool = False) -> None:
     """Run a page body inside the frame; an unexpected error becomes a short sentence with a reference.
 

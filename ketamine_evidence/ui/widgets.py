@@ -196,8 +196,7 @@ def answer(ctx: Context, dimension: str) -> None:
                  f"{len(err.problems)} problem(s) were found; each is listed below.")
         st.dataframe(err.as_frame(), hide_index=True)
         return
-    with st.spinner("Comparing like with like…"):
-        head = view(views.headline, ctx, dimension)
+    head = view(views.headline, ctx, dimension, wait="Comparing like with like…")
     show_comparison(head, key=f"{dimension}_headline", heading=False)
     st.subheader("Each comparison in detail")
     st.caption("Each set holds only figures that measure the same thing: the same outcome, population class, time "
@@ -282,6 +281,9 @@ def empty(what: str, ctx: Context) -> None:
 
 
 def download_csv(rows: pd.DataFrame, label: str, filename: str, key: str) -> None:
-    """Offer rows as a CSV that is safe to open in a spreadsheet (formula cells neutralised)."""
-    data = spreadsheet_safe(rows).to_csv(index=False).encode("utf-8-sig")
-    st.download_button(label, data=data, file_name=filename, mime="text/csv", key=key)
+    """Offer rows as a CSV that is safe to open in a spreadsheet (formula cells neutralised).
+
+    The file is written when the button is clicked, not on every run of the page (it was half of the evidence
+    explorer's rerun), and the click does not rerun the page."""
+    st.download_button(label, data=lambda: spreadsheet_safe(rows).to_csv(index=False).encode("utf-8-sig"),
+                       file_name=filename, mime="text/csv", key=key, on_click="ignore")

@@ -137,3 +137,26 @@ def test_a_figure_serialised_once_is_sent_exactly_as_built_and_not_rebuilt():
         copy = charts.for_projector(fig)
         assert charts.serialised(copy) is not once  # a changed copy is serialised afresh, never sent stale
         assert json.loads(pio.to_json(charts.serialised(copy)))["layout"]["font"]["size"] == 19
+
+
+def test_charts_carry_a_compact_template_that_looks_the_same_as_plotly_white():
+    import plotly.io as pio
+
+    from ketamine_evidence import evidence as ev, views
+    from ketamine_evidence.data import load_dataset
+
+    full = pio.templates["plotly_white"].to_plotly_json()
+    mine = charts.TEMPLATE.to_plotly_json()
+    assert all(full["layout"][k] == v for k, v in mine["layout"].items())  # every kept value is plotly_white's own
+    assert all(full["data"][k] == v for k, v in mine["data"].items())
+    ds = load_dataset()
+    rows = ev.with_sources(ds.evidence, ds.sources)
+    figs = [fn(rows).fig for fn in views.REGISTRY.values()] + [views.headline(rows, d).fig for d in vocab.DIMENSIONS]
+    dropped = set(full["layout"]) - set(mine["layout"])  # maps, 3-D scenes, polar and ternary plots, colour scales
+    for fig in filter(None, figs):
+        spec = json.loads(pio.to_json(fig))
+        # Nothing a chart draws needs what was left out of the template, so it is drawn as with the full one.
+        assert {t["type"] for t in spec["data"]} <= set(charts.TEMPLATE_TRACES)
+        assert not dropped & {k for k, v in spec["layout"].items() if k != "template" and v}
+        assert spec["layout"]["template"] == mine
+        assert len(json.dumps(spec["layout"]["template"])) < 1500  # the full template was 7,151 bytes a chart

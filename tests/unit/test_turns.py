@@ -80,7 +80,27 @@ def test_an_error_inside_a_turn_gives_it_back():
         assert held is True
 
 
-@pytest.mark.parametrize("raw, expected", [("", 2), ("1", 1), ("8", 8), ("0", 2), ("-3", 2), ("two", 2), ("65", 2)])
+@pytest.mark.parametrize("raw, expected", [("", 1), ("1", 1), ("8", 8), ("0", 1), ("-3", 1), ("two", 1), ("65", 1)])
 def test_page_runs_at_once_come_from_the_environment_when_sensible(monkeypatch, raw, expected):
     monkeypatch.setenv("KETAMINE_PAGE_RUNS", raw)
     assert turns.slots_from_env() == expected
+
+
+def test_slow_work_steps_aside_so_other_runs_go_on_and_then_takes_a_turn_again():
+    gate = turns.Turns(slots=1, max_wait=5)
+    other_ran = threading.Event()
+    with gate.turn(0.0) as held:
+        assert held
+        with gate.aside():  # e.g. checking a 20,000-row upload
+            assert gate.running == 0
+            def other():
+                with gate.turn(1.0):
+                    other_ran.set()
+            t = threading.Thread(target=other)
+            t.start()
+            assert other_ran.wait(2), "another session's run waited behind slow work"
+            t.join(2)
+        assert gate.running == 1  # the rest of the page runs in a turn again
+    assert gate.running == 0 and gate.waiting == 0
+    with gate.aside():  # outside a turn: nothing to give back
+        assert gate.running == 0
