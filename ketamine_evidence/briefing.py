@@ -64,6 +64,16 @@ def certainty_sentence(rows: pd.DataFrame) -> str:
     return f"{CERTAINTY_WORDS[level]} (typical certainty: {level}; ratings: {spread}.)"
 
 
+def certainty_lines(rows: pd.DataFrame) -> list[tuple[str, str]]:
+    """Return (question, certainty sentence) for each question with figures among the rows, in the briefing's order."""
+    lines = []
+    for dim, _ in SECTIONS:
+        section_rows = rows[rows["dimension"] == dim]
+        if not section_rows.empty:
+            lines.append((dim, certainty_sentence(section_rows)))
+    return lines
+
+
 def _e(text) -> str:
     return html.escape(str(text), quote=True)
 

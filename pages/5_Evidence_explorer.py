@@ -33,7 +33,7 @@ def body(ctx: ui.Context) -> None:
                         "ketamine_evidence_filtered.csv", key="explorer_download")
 
     st.header("Sources")
-    src = ev.source_table(ctx.sources, ctx.all_rows, rows)
+    src = ui.source_table(ctx, rows)
     st.text(f"{len(src)} sources; {int((src['figures_shown'] > 0).sum())} have figures in the current view.")
     ui.table(src, key="explorer_sources", limit=None,
              columns=["short_citation", "citation", "year", "design", "population", "n", "figures_shown", "identifier", "link", "read_at"])

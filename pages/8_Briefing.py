@@ -34,10 +34,8 @@ def body(ctx: ui.Context) -> None:
                 (st.text if p["comparable"] else st.warning)(p["sentence"])
                 st.caption(ui.md_escape(f"Sources: {p['sources']}."))
     st.header("How sure we can be, question by question")
-    for dim, _ in briefing.SECTIONS:
-        rows = ctx.rows[ctx.rows["dimension"] == dim]
-        if not rows.empty:
-            st.text(f"{DIMENSION_LABELS[dim]}: {briefing.certainty_sentence(rows)}")
+    for dim, sentence in ui.view(briefing.certainty_lines, ctx):
+        st.text(f"{DIMENSION_LABELS[dim]}: {sentence}")
     st.header("Download")
     # Written when the button is clicked (a few MB, with its own chart library), not on every run of the page.
     rows, sources, meta = ctx.rows, ctx.sources, ctx.meta

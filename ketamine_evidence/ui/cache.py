@@ -141,6 +141,15 @@ def view(fn, ctx: "Context", *args, wait: str | None = None):
                       lambda: fn(_filtered(ctx.source_key, ctx.filters), *args), wait)
 
 
+def source_table(ctx: "Context", shown: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every source with how many of its figures are shown: of the filtered rows (shared, read-only), or of `shown`
+    (e.g. after a search, built afresh)."""
+    if shown is not None and shown is not ctx.rows:
+        return ev.source_table(ctx.sources, ctx.all_rows, shown)
+    return _VIEWS.get(("source_table", ctx.filters, ctx.source_key),
+                      lambda: ev.source_table(ctx.sources, ctx.all_rows, ctx.rows))
+
+
 def _stamp(folder: Path) -> str:
     """File names, sizes and modification times, as one string: a cheap key so an edited CSV is re-read."""
     return repr(tuple((p.name, st_.st_mtime_ns, st_.st_size) for p in sorted(folder.glob("*.csv"))

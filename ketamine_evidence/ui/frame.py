@@ -168,8 +168,8 @@ def page_frame(title: str, question: str, compact: bool = False) -> Context | No
     if uploaded is not None:
         st.warning(f"You are looking at YOUR UPLOADED DATA ({len(dataset.evidence)} rows), not the curated dataset. "
                    "Switch back under 'Data shown' in the sidebar.", icon=":material/upload_file:")
-    st.html(FOCUS_CSS)
-    st.sidebar.html(GRID_TAB_JS, unsafe_allow_javascript=True)  # at the sidebar's foot, where it takes no room
+    # Both static, in one element at the sidebar's foot, where it takes no room (the style applies to the whole page).
+    st.sidebar.html(FOCUS_CSS + GRID_TAB_JS, unsafe_allow_javascript=True)
     if compact:
         st.caption(f"{title} · {DISCLAIMER}")
     else:

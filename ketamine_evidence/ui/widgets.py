@@ -100,18 +100,31 @@ def chart(fig: go.Figure, alt: str, rows: pd.DataFrame, key: str, warnings: list
                              + ". Compare within a study, and check each row in the table."), icon=":material/compare_arrows:")
     chart_title(title)
     plotly(fig, alt, key=f"{key}_chart")
-    if counts is not None:
-        numbers = lazy_expander("Table of the numbers drawn in this chart", key=f"{key}_numbers_open")
-        if numbers.open:
-            with numbers:
-                st.dataframe(counts, hide_index=True, key=f"{key}_numbers", column_config=SUMMARY_COLUMNS)
-                if not list_rows:
-                    st.caption(f"These count {len(rows)} figures; each one, with its source, is listed in the "
-                               "evidence explorer.")
-                    st.page_link("pages/5_Evidence_explorer.py", label="Open the evidence explorer",
-                                 icon=":material/table_view:")
-    if list_rows:
-        lazy_table(f"Table of the {len(rows)} figures in this chart", f"{key}_table_open", rows, key=f"{key}_table")
+    if counts is None and not list_rows:
+        return
+    # One folded box a chart for both its tables: each box is a message to send and a widget to keep, per chart.
+    if counts is not None and list_rows:
+        label = f"Table of the numbers drawn and the {len(rows)} figures in this chart"
+    elif counts is not None:
+        label = "Table of the numbers drawn in this chart"
+    else:
+        label = f"Table of the {len(rows)} figures in this chart"
+    box = lazy_expander(label, key=f"{key}_table_open")
+    if not box.open:
+        return
+    with box:
+        if counts is not None:
+            if list_rows:
+                st.caption("The numbers drawn:")
+            st.dataframe(counts, hide_index=True, key=f"{key}_numbers", column_config=SUMMARY_COLUMNS)
+            if not list_rows:
+                st.caption(f"These count {len(rows)} figures; each one, with its source, is listed in the "
+                           "evidence explorer.")
+                st.page_link("pages/5_Evidence_explorer.py", label="Open the evidence explorer",
+                             icon=":material/table_view:")
+                return
+            st.caption(f"The {len(rows)} figures, each with its source:")
+        table(rows, key=f"{key}_table")
 
 
 SUMMARY_COLUMNS = {

@@ -267,6 +267,11 @@ def test_overview_opens_with_the_four_answers_before_the_evidence_count():
     keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at)]
     assert keys[:4] == ["overview_onset_chart", "overview_durability_chart", "overview_non_response_chart",
                         "overview_side_effects_chart"]
+    assert keys[4:] == []  # the evidence base is folded: built and sent only when a reader opens it
+    base = [e for e in at.expander if e.label.startswith("How much evidence there is")]
+    assert len(base) == 1 and not base[0].children
+    at.session_state["overview_base_open"] = True
+    keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at.run())]
     assert keys[4:] == ["overview_map_chart", "overview_years_chart"]
 
 
@@ -314,7 +319,8 @@ def test_every_page_steps_down_from_its_title_one_heading_level_at_a_time():
 
 def test_overview_shows_evidence_over_time_and_what_changed_in_this_data_version():
     at = open_page("app.py")
-    assert chart_by_key(at, "overview_years_chart")
+    at.session_state["overview_base_open"] = True
+    assert chart_by_key(at.run(), "overview_years_chart")
     labels = [e.label for e in at.expander]
     assert any(label.startswith("What changed in data version ") for label in labels)
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.e2e
 # Charts each page draws with the full dataset (the AppTest tier checks which ones).
 # Each question page draws its headline comparison and the comparison picked below it (two forest plots) first.
 PAGES = [
-    ("", "Ketamine vs traditional antidepressants", 6),
+    ("", "Ketamine vs traditional antidepressants", 4),  # the four answers; the evidence base is folded
     ("Onset", "Onset speed", 5),
     ("Durability", "Durability", 5),
     ("Non_response", "Response and non-response", 6),
@@ -78,6 +78,10 @@ def test_filter_set_on_one_page_is_kept_on_the_next(server, make_page, page_erro
 def test_overview_fits_the_screen_without_sideways_scrolling(server, make_page, page_errors, width, height):
     page = make_page(width, height)
     page.goto(server)
+    wait_idle(page)
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(4, timeout=30_000)  # the four answers
+    # The evidence base is folded; opened, its two charts (the map, the years) must fit as well.
+    page.get_by_test_id("stMainBlockContainer").get_by_text(re.compile(r"^How much evidence there is")).click()
     wait_idle(page)
     expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(6, timeout=30_000)
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")

@@ -45,7 +45,7 @@ def test_unreadable_upload_is_refused_with_a_sentence_and_the_app_keeps_its_data
     page.get_by_test_id("stSidebar").get_by_role("link", name="Overview").click()
     wait_idle(page)
     expect(page.get_by_text("YOUR UPLOADED DATA")).to_have_count(0)
-    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(6, timeout=30_000)  # four answers, the map, the years
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(4, timeout=30_000)  # the four answers
     assert not page_errors, page_errors
 
 
