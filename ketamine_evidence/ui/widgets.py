@@ -215,7 +215,20 @@ def answer(ctx: Context, dimension: str) -> None:
     st.caption("Each set holds only figures that measure the same thing: the same outcome, population class, time "
                "window, kind of comparator and effect measure.")
     pick = st.selectbox("Comparison", list(choices), format_func=choices.get, key=f"{dimension}_set")
-    show_comparison(view(views.comparison, ctx, pick), key=f"{dimension}_set_detail", heading=False)
+    detail = view(views.comparison, ctx, pick)
+    if _same_drawing(detail, head):
+        # The headline set, when the dashboard pools nothing in it: its full forest plot is the one above, row for row.
+        # Drawing it again made a reader scroll past a duplicate (and sent it twice).
+        st.caption("This is the comparison drawn above, row for row. Pick another comparison to see it here.")
+        return
+    show_comparison(detail, key=f"{dimension}_set_detail", heading=False)
+
+
+def _same_drawing(a, b) -> bool:
+    """Whether two comparison views would draw the same thing (the same sentence and the same chart)."""
+    if a.message != b.message or a.empty != b.empty:
+        return False
+    return a.empty or serialised(a.screen_fig).to_dict() == serialised(b.screen_fig).to_dict()
 
 
 def what_changed(key: str) -> None:

@@ -70,7 +70,7 @@ def chart_titles(at: AppTest) -> list[str]:
 
 def open_expanders(at: AppTest, suffix: str = "_open") -> AppTest:
     """Open every lazily built expander whose key ends with `suffix`, as a reader clicking them would, and rerun."""
-    for _ in range(3):  # an opened box may hold boxes of its own (the overview's evidence base holds two charts)
+    for _ in range(3):  # an opened box may show more boxes (the overview's evidence base, once switched on)
         closed = [k for k in at.session_state.keys() if str(k).endswith(suffix) and not at.session_state[k]]
         if not closed:
             break

@@ -267,11 +267,9 @@ def test_overview_opens_with_the_four_answers_before_the_evidence_count():
     keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at)]
     assert keys[:4] == ["overview_onset_chart", "overview_durability_chart", "overview_non_response_chart",
                         "overview_side_effects_chart"]
-    assert keys[4:] == []  # the evidence base is folded: built and sent only when a reader opens it
-    base = [e for e in at.expander if e.label.startswith("How much evidence there is")]
-    assert len(base) == 1 and not base[0].children
-    at.session_state["overview_base_open"] = True
-    keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at.run())]
+    assert keys[4:] == []  # the evidence base is drawn on request: built and sent only when a reader asks
+    at.toggle(key="overview_base_open").set_value(True).run()
+    keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at)]
     assert keys[4:] == ["overview_map_chart", "overview_years_chart"]
 
 
@@ -367,3 +365,18 @@ def test_a_search_that_matches_nothing_blames_the_search_not_the_filters():
     warnings = " ".join(w.value for w in at.warning)
     assert "No figure in the dataset contains every word of the search" in warnings
     assert "Widen or clear these filters" not in warnings
+
+
+def test_a_question_page_does_not_draw_its_headline_comparison_twice_and_draws_any_other_picked():
+    from ketamine_evidence import views
+
+    at = open_page("pages/1_Onset.py")
+    keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at)]
+    # Nothing is pooled by the dashboard in the headline set, so its full forest plot is the headline chart itself.
+    assert "onset_headline_chart" in keys and "onset_set_detail_chart" not in keys
+    assert any("This is the comparison drawn above" in c.value for c in at.caption)
+    second_id, second_title = views.set_choices("onset")[1]
+    at.selectbox(key="onset_set").set_value(second_id).run()
+    assert chart_by_key(at, "onset_set_detail_chart")
+    assert second_title in chart_titles(at)
+    assert not any("This is the comparison drawn above" in c.value for c in at.caption)

@@ -104,6 +104,10 @@ def test_every_chart_on_every_page_is_labelled_unambiguous_and_uncluttered(serve
     page.goto(f"{server}/{path}")
     wait_idle(page)
     expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible(timeout=30_000)
+    if not path:  # the overview's evidence base is folded: open it, so its two charts are checked too
+        page.get_by_test_id("stMainBlockContainer").get_by_text(re.compile(r"^Show how much evidence there is")).click()
+        wait_idle(page)
+        expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(6, timeout=30_000)
     seen = 0
     for tab, i, plot in _open_tabs_and_charts(page):
         check_chart(plot, f"{path or 'Overview'} chart {i} (tab {tab}) at {width}px")
