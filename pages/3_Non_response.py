@@ -15,7 +15,11 @@ def body(ctx: ui.Context) -> None:
     if not present:
         ui.empty("response, remission or non-response rates", ctx)
     else:
-        for tab, outcome in zip(st.tabs([views.OUTCOME_WORDS[o] for o in present]), present):
+        # Only the open tab is built and sent: hidden tabs had each drawn a chart nobody had asked to see yet.
+        tabs = st.tabs([views.OUTCOME_WORDS[o] for o in present], key="nonresponse_outcome_tab", on_change="rerun")
+        for tab, outcome in zip(tabs, present):
+            if not tab.open:
+                continue
             with tab:
                 view = ui.view(views.response_rates, ctx, outcome)
                 ui.show_view(view, ctx, key=f"nonresponse_{outcome}", heading=False)
@@ -26,7 +30,7 @@ def body(ctx: ui.Context) -> None:
     ui.show_view(ui.view(views.treatment_steps, ctx), ctx, key="nonresponse_steps")
 
     st.subheader("A 2014 news claim: traditional drugs do not work for a share of patients")
-    first = ev.first_step_non_response(ctx.rows)
+    first = ui.view(ev.first_step_non_response, ctx)
     if first.empty:
         ui.empty("first-step response rates of traditional treatment", ctx)
     else:

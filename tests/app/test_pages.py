@@ -380,3 +380,15 @@ def test_a_question_page_does_not_draw_its_headline_comparison_twice_and_draws_a
     assert chart_by_key(at, "onset_set_detail_chart")
     assert second_title in chart_titles(at)
     assert not any("This is the comparison drawn above" in c.value for c in at.caption)
+
+
+def test_only_the_open_outcome_tab_is_built_and_opening_another_draws_it():
+    from ketamine_evidence import views
+
+    at = open_page("pages/3_Non_response.py")
+    keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at)]
+    assert "nonresponse_response_chart" in keys and "nonresponse_remission_chart" not in keys
+    at.session_state["nonresponse_outcome_tab"] = views.OUTCOME_WORDS["remission"]  # the reader opens that tab
+    keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at.run())]
+    assert "nonresponse_remission_chart" in keys and "nonresponse_response_chart" not in keys
+    assert not at.exception

@@ -88,7 +88,7 @@ def _open_tabs_and_charts(page):
     for t in range(max(tab_count, 1)):
         if tab_count:
             tabs.nth(t).click()
-            page.wait_for_timeout(300)
+            wait_idle(page)  # a tab's charts are built when it opens
         plots = page.locator("[data-testid='stPlotlyChart']")
         for i in range(plots.count()):
             plot = plots.nth(i)
