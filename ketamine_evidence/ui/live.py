@@ -22,7 +22,7 @@ from .. import classroom as cr
 from .. import evidence as ev
 from ..data import DATA_DIR
 from ..teaching import Question, questions, read_sequence
-from .cache import _cached_dataset, _stamp
+from .cache import Shared, _cached_dataset, _stamp
 from .frame import report_failure
 from .widgets import plotly
 
@@ -194,12 +194,24 @@ def live_answers(room: str, question: Question, key: str) -> None:
     _live()
 
 
+# A revealed step's answers no longer change, and every phone in the class refreshes it every 2 s: one build (and,
+# through charts.serialised, one serialisation) per class and step serves them all.
+_REVEALS = Shared(32)
+
+
 def reveal_figure(question: Question, answers: list, rows: pd.DataFrame, compact: bool = False):
-    """Return (figure, sentence, evidence rows) for a step's reveal: the class's answers beside the evidence."""
-    shown = results.reveal_rows(question, rows)
-    summary = results.summarise(question, answers)
-    fig = charts.class_answers_chart(question, answers, shown, summary.median, compact=compact)
-    return fig, results.reveal_sentence(question, summary, shown), shown
+    """Return (figure, sentence, evidence rows) for a step's reveal: the class's answers beside the evidence.
+
+    Shared read-only between sessions, keyed by the question, the answers themselves and the evidence rows' object
+    (kept in the entry, so its id cannot be reused by other rows while the entry lives)."""
+    def build():
+        shown = results.reveal_rows(question, rows)
+        summary = results.summarise(question, answers)
+        fig = charts.class_answers_chart(question, answers, shown, summary.median, compact=compact)
+        return fig, results.reveal_sentence(question, summary, shown), shown, rows
+
+    fig, sentence, shown, _ = _REVEALS.get((question, tuple(answers), compact, id(rows)), build)
+    return fig, sentence, shown
 
 
 # --- student ----------------------------------------------------------------------------------------------

@@ -139,3 +139,24 @@ def test_behind_the_proxy_the_rate_limit_counts_the_address_the_proxy_saw_not_on
     assert live.client_key() == "203.0.113.7"
     monkeypatch.delenv(live.TRUST_PROXY_ENV)
     assert live.client_key() == "127.0.0.1"  # without a trusted proxy the header is ignored
+
+
+def test_a_revealed_step_is_built_once_for_the_whole_class_and_again_only_for_other_answers():
+    _, qs, rows = live.sequence()
+    q = next(q for q in qs.values() if q.kind == "number")
+    answers = [q.lo, q.hi]
+    fig, sentence, shown = live.reveal_figure(q, answers, rows)
+    # Forty phones refreshing a revealed step get the one figure, not forty builds of it.
+    again = live.reveal_figure(q, list(answers), rows)
+    assert again[0] is fig and again[1] == sentence
+    other = live.reveal_figure(q, answers + [q.lo], rows)
+    assert other[0] is not fig and other[1] != sentence  # other answers: another chart and another sentence
+    assert sum(len(t["x"] or []) for t in chart_spec_of(other[0])["data"] if t.get("type") == "histogram") == 3
+
+
+def chart_spec_of(fig) -> dict:
+    import json
+
+    import plotly.io as pio
+
+    return json.loads(pio.to_json(fig))
