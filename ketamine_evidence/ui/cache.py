@@ -152,8 +152,8 @@ def source_table(ctx: "Context", shown: pd.DataFrame | None = None) -> pd.DataFr
 
 def _stamp(folder: Path) -> str:
     """File names, sizes and modification times, as one string: a cheap key so an edited CSV is re-read."""
-    return repr(tuple((p.name, st_.st_mtime_ns, st_.st_size) for p in sorted(folder.glob("*.csv"))
-                      for st_ in (p.stat(),)))
+    return repr(tuple((p.name, info.st_mtime_ns, info.st_size) for p in sorted(folder.glob("*.csv"))
+                      for info in (p.stat(),)))
 
 
 _LOADED = Shared(4)  # a spinner starts a timer thread: only while a dataset is being loaded, not on every run
