@@ -197,11 +197,14 @@ def test_plain_language_pictures_a_figure_as_100_people_and_uses_plain_help():
     assert not at.exception
     specs = [chart_spec(c) for c in charts(at)]
     icon = [t for t in chart_titles(at) if t.startswith("Out of 100 people")]
-    assert len(icon) == 2  # one per tab: response and remission
+    assert len(icon) == 1 and "had a response" in icon[0]  # the open tab's; each tab is built when it opens
     assert not any(s["layout"].get("xaxis", {}).get("type") == "log" for s in specs)  # ratios are for experts
     assert len(charts(at)) == n_charts - 1 + len(icon)
     assert at.sidebar.multiselect(key="sidebar_populations").help != expert_help
     assert at.query_params["plain"] in ("1", ["1"])
+    at.session_state["nonresponse_outcome_tab"] = "Remission"
+    icon = [t for t in chart_titles(at.run()) if t.startswith("Out of 100 people")]
+    assert len(icon) == 1 and "had a remission" in icon[0]
 
 
 def test_glossary_finds_a_term():
