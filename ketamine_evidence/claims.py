@@ -82,6 +82,18 @@ def claim_figures(claims: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def claim_cards(claims: pd.DataFrame, figures: pd.DataFrame) -> list[dict]:
+    """Return each curated claim as the page draws it: its fields and the lines of the figures it cites, in order."""
+    lines = figures.groupby("claim_id", sort=False)["line"].agg(list).to_dict()
+    return [{**c, "cited": lines.get(c["claim_id"], [])} for c in claims.to_dict("records")]
+
+
+def verdict_counts(claims: pd.DataFrame) -> str:
+    """Return how many claims have each verdict, in the verdicts' order, as one line."""
+    counts = claims["verdict"].value_counts()
+    return " · ".join(f"{v}: {counts.get(v, 0)}" for v in VERDICTS)
+
+
 # ---------------------------------------------------------------- matching a typed claim
 
 GROUP_WORDS = {

@@ -17,7 +17,7 @@ CLAIM_TABLE = ["claim_id", "study", "treatment_group", "outcome_label", "time_re
 
 def body(ctx: ui.Context) -> None:
     try:
-        claims = ui.load_claims()
+        counts, cards = ui.claim_cards(ctx)
     except DataValidationError as err:
         st.error("The claims file did not pass its checks, so no claims are shown.")
         st.dataframe(err.as_frame(), hide_index=True)
@@ -27,18 +27,15 @@ def body(ctx: ui.Context) -> None:
     st.caption("The story: NPR, 2014, on the Oxford series of 28 patients given ketamine infusions (Diamond, McShane "
                "et al., J Psychopharmacol 2014). Each claim is paraphrased from the story. Verdicts and explanations are the curators'; every figure "
                "shown comes from the dataset with its source. Claims use all figures, whatever the sidebar filters.")
-    counts = claims["verdict"].value_counts()
-    st.text(" · ".join(f"{v}: {counts.get(v, 0)}" for v in cl.VERDICTS))
-    lines = figures.groupby("claim_id", sort=False)["line"].agg(list).to_dict()
-    for _, c in claims.iterrows():
+    st.text(counts)
+    for c in cards:
         with st.container(border=True):
             st.badge(c["verdict"], color=VERDICT_COLOURS[c["verdict"]])
             st.markdown(f"**{ui.md_escape(c['claim'])}**")
             st.caption(f"Claim from: {ui.md_escape(c['from'])}")
             st.text(c["explanation"])
-            cited = lines.get(c["claim_id"], [])
-            if cited:
-                st.text("\n".join("• " + line for line in cited))
+            if c["cited"]:
+                st.text("\n".join("• " + line for line in c["cited"]))
             else:
                 st.caption("No figure in the dataset bears on this claim.")
     if not figures.empty:
@@ -70,7 +67,7 @@ def body(ctx: ui.Context) -> None:
             (st.text if not answer.empty else st.warning)(answer.message)
             st.page_link(ANSWER_PAGES[dim], label=f"See it on the {DIMENSION_LABELS[dim].lower()} page",
                          icon=":material/arrow_forward:")
-        similar = cl.resembling(text, claims)
+        similar = cl.resembling(text, ui.load_claims())
         if not similar.empty:
             st.markdown("**Curated claims it resembles**")
             st.text("\n".join(f"• {r.claim} — verdict: {r.verdict} ({r.claim_id})" for r in similar.itertuples()))

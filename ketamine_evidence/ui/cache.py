@@ -70,6 +70,17 @@ def claim_figures(ctx: "Context") -> pd.DataFrame:
     return _claim_figures(ctx.source_key, _stamp(DATA_DIR))
 
 
+def claim_cards(ctx: "Context") -> tuple[str, list[dict]]:
+    """Return the curated claims' verdict counts line and each claim ready to draw (shared, read-only; raises
+    DataValidationError naming the bad cell)."""
+    from .. import claims as cl
+
+    def make():
+        claims = load_claims()
+        return cl.verdict_counts(claims), cl.claim_cards(claims, claim_figures(ctx))
+    return _VIEWS.get(("claim_cards", ctx.source_key, _stamp(DATA_DIR)), make)
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _all_rows(source_key: tuple) -> pd.DataFrame:
     """Evidence joined to its sources, once per dataset (curated stamp or upload digest)."""

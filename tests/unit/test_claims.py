@@ -100,3 +100,15 @@ def test_a_typed_claim_points_to_the_curated_claims_it_resembles(ds):
     similar = resembling("Antidepressants take weeks to work", claims)
     assert "seed-8" in set(similar["claim_id"])
     assert resembling("Bananas are yellow", claims).empty
+
+
+def test_each_claim_is_drawn_once_with_the_figures_it_cites_in_order_and_the_verdicts_are_counted(ds, rows):
+    claims = cl.read_claims(ds.evidence)
+    figures = cl.claim_figures(claims, rows)
+    cards = cl.claim_cards(claims, figures)
+    assert [c["claim_id"] for c in cards] == claims["claim_id"].tolist()
+    for card in cards:
+        assert card["cited"] == figures.loc[figures["claim_id"] == card["claim_id"], "line"].tolist()
+        assert card["verdict"] in cl.VERDICTS and card["explanation"]
+    counted = dict(part.split(": ") for part in cl.verdict_counts(claims).split(" · "))
+    assert list(counted) == list(cl.VERDICTS) and sum(map(int, counted.values())) == len(claims)
