@@ -29,8 +29,8 @@ def body(ctx: ui.Context) -> None:
         ui.empty("figures", ctx)
     else:
         ui.table(rows, key="explorer_table", limit=None)
-        ui.download_csv(rows.drop(columns=["citation"], errors="ignore"), "Download these figures (CSV)",
-                        "ketamine_evidence_filtered.csv", key="explorer_download")
+        ui.download_csv(rows, "Download these figures (CSV)",
+                        "ketamine_evidence_filtered.csv", key="explorer_download", leave_out=("citation",))
 
     st.header("Sources")
     src = ui.source_table(ctx, rows)

@@ -43,8 +43,8 @@ def body(ctx: ui.Context) -> None:
                        data=lambda: briefing.build_html(rows, sources, meta, filters_text, link).encode("utf-8"),
                        file_name=f"ketamine_briefing_data_{ctx.meta.get('version', '')}.html", mime="text/html",
                        key="briefing_html", type="primary", icon=":material/download:", on_click="ignore")
-    ui.download_csv(ctx.rows.drop(columns=["citation"], errors="ignore"), "Download the figures (CSV, spreadsheet-safe)",
-                    "ketamine_briefing_figures.csv", key="briefing_csv")
+    ui.download_csv(ctx.rows, "Download the figures (CSV, spreadsheet-safe)",
+                    "ketamine_briefing_figures.csv", key="briefing_csv", leave_out=("citation",))
     st.caption("The HTML file holds its own chart library, so it opens without an internet connection; each chart in "
                "it also has a camera button that saves it as a PNG.")
     png_charts(ctx, link)

@@ -322,10 +322,13 @@ def empty(what: str, ctx: Context) -> None:
     st.warning(f"No {what} match the current filters. {hint}", icon=":material/filter_alt_off:")
 
 
-def download_csv(rows: pd.DataFrame, label: str, filename: str, key: str) -> None:
-    """Offer rows as a CSV that is safe to open in a spreadsheet (formula cells neutralised).
+def download_csv(rows: pd.DataFrame, label: str, filename: str, key: str, leave_out: tuple[str, ...] = ()) -> None:
+    """Offer rows, less the `leave_out` columns, as a CSV that is safe to open in a spreadsheet (formula cells
+    neutralised).
 
     The file is written when the button is clicked, not on every run of the page (it was half of the evidence
     explorer's rerun), and the click does not rerun the page."""
-    st.download_button(label, data=lambda: spreadsheet_safe(rows).to_csv(index=False).encode("utf-8-sig"),
-                       file_name=filename, mime="text/csv", key=key, on_click="ignore")
+    def write() -> bytes:
+        return spreadsheet_safe(rows.drop(columns=list(leave_out), errors="ignore")).to_csv(index=False).encode(
+            "utf-8-sig")
+    st.download_button(label, data=write, file_name=filename, mime="text/csv", key=key, on_click="ignore")

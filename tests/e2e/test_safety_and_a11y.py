@@ -78,7 +78,9 @@ def test_hostile_cells_render_as_text_and_downloads_carry_no_live_formula(server
         page.get_by_role("button", name="Download these figures (CSV)").click()
     path = tmp_path / "figures.csv"
     dl.value.save_as(path)
-    cells = [c for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))) for c in row]
+    table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert len(table) == 1 + 3 and "row_id" in table[0] and "citation" not in table[0]  # written on click, as shown
+    cells = [c for row in table for c in row]
     assert "'=HYPERLINK(\"http://example.invalid\",\"click\")" in cells
     assert not [c for c in cells if re.match(r"[=+@\t\r]", c)]
     assert not [c for c in cells if c.startswith("-") and not re.fullmatch(r"-[\d.]+", c)]
