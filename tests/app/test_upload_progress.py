@@ -6,28 +6,15 @@ passes and every (fraction, stage) it gets.
 
 import itertools
 
-import pandas as pd
 import pytest
 
 from ketamine_evidence import upload
-from ketamine_evidence.data import DATA_DIR
 from ketamine_evidence.ui.cache import upload_slot
 
+from ..uploads import upload_of
 from .helpers import open_page
 
 PAGE = "pages/11_Your_data.py"
-
-
-def upload_of(n_rows: int) -> bytes:
-    """An upload of n_rows copies of a real curated row, its free text shortened so 20,000 rows fit under 5 MB."""
-    base = pd.read_csv(DATA_DIR / "evidence.csv", dtype=str, keep_default_na=False)
-    row = base[base["row_id"] == "diamond2014-3"].iloc[0].to_dict()
-    row.update(outcome_label="Resp 6h", outcome_definition="patients responding", treatment="ketamine IV",
-               certainty_reason="open case series", caveats="", read_at_url="https://e.org/d", time_reported="6 h",
-               population="major depression", control_type="none (uncontrolled)")
-    rows = pd.DataFrame([row] * n_rows)
-    rows["row_id"] = [f"p{i}" for i in range(n_rows)]
-    return rows.to_csv(index=False).encode()
 
 
 @pytest.fixture

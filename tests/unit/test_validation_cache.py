@@ -23,6 +23,7 @@ from pandas.testing import assert_frame_equal
 from ketamine_evidence import data, upload
 from ketamine_evidence.data import DATA_DIR, DataValidationError, load_dataset
 
+from ..uploads import upload_of
 from .conftest import GOOD_EVIDENCE, GOOD_SOURCES, edited
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -298,20 +299,6 @@ def test_every_orphan_source_is_reported_on_its_own_line_in_order(make_dataset):
 
 
 # --- Upload progress: checking the 20,000-row maximum reports its stages -------------------------------------------
-
-def upload_of(n_rows: int, bad_every: int | None = None) -> bytes:
-    """An upload of n_rows copies of a real curated row, its free text shortened so 20,000 rows fit under 5 MB."""
-    base = pd.read_csv(DATA_DIR / "evidence.csv", dtype=str, keep_default_na=False)
-    row = base[base["row_id"] == "diamond2014-3"].iloc[0].to_dict()
-    row.update(outcome_label="Resp 6h", outcome_definition="patients responding", treatment="ketamine IV",
-               certainty_reason="open case series", caveats="", read_at_url="https://e.org/d", time_reported="6 h",
-               population="major depression", control_type="none (uncontrolled)")
-    rows = pd.DataFrame([row] * n_rows)
-    rows["row_id"] = [f"u{i}" for i in range(n_rows)]
-    if bad_every:
-        rows.loc[rows.index[::bad_every], "value"] = "forty"
-    return rows.to_csv(index=False).encode()
-
 
 @pytest.fixture(scope="module")
 def curated_sources():
