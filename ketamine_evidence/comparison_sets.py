@@ -27,7 +27,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from . import vocab
-from .data import DATA_DIR, ID_PATTERN, DataValidationError, Problem, parse_table, validate_model
+from .data import DATA_DIR, ID_PATTERN, DataValidationError, Problem, files_stamp, parse_table, validate_model
 
 SET_COLUMNS = (
     "set_id", "dimension", "rank", "title", "question", "measure", "outcomes", "populations", "window",
@@ -302,7 +302,7 @@ def _pooling_problems(sets: pd.DataFrame, members: pd.DataFrame, overlaps: pd.Da
 
 
 @functools.lru_cache(maxsize=4)
-def _curated(folder: str, stamp: tuple) -> ComparisonSets:
+def _curated(folder: str, stamp: str) -> ComparisonSets:
     from .data import default_cache_dir, load_dataset
 
     # The validated copy, when one exists: a restart or a second replica does not validate the data again.
@@ -311,5 +311,4 @@ def _curated(folder: str, stamp: tuple) -> ComparisonSets:
 
 def curated(folder: Path | str = DATA_DIR) -> ComparisonSets:
     """Return the curated sets, read and checked once per version of the data files (raises DataValidationError)."""
-    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(Path(folder).glob("*.csv")))
-    return _curated(str(folder), stamp)
+    return _curated(str(folder), files_stamp(folder))

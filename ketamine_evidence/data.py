@@ -458,6 +458,13 @@ _RULES_SOURCES = (Path(__file__), Path(vocab.__file__))
 _CACHE_NAME = re.compile(r"^([0-9a-f]{64})\.evidence\.parquet$")
 
 
+def files_stamp(folder: Path | str = DATA_DIR) -> str:
+    """The folder's CSV names, sizes and modification times, as one string: a cheap cache key, so an edited CSV is
+    read again (the validated copy itself is keyed by the files' checksums)."""
+    return repr(tuple((p.name, info.st_mtime_ns, info.st_size) for p in sorted(Path(folder).glob("*.csv"))
+                      for info in (p.stat(),)))
+
+
 def default_cache_dir() -> Path:
     """Return where validated copies are kept: $KETAMINE_CACHE_DIR, else cache/ in the state folder (never data/)."""
     if os.environ.get(CACHE_DIR_ENV):

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import evidence as ev
-from ..data import DATA_DIR, Dataset, default_cache_dir, load_dataset
+from ..data import DATA_DIR, Dataset, default_cache_dir, files_stamp, load_dataset
 
 
 # Here rather than in frame.py: its filters and source key are what every cached view is keyed by, and both the
@@ -55,7 +55,7 @@ def _cached_claims(folder: str, stamp: str) -> pd.DataFrame:
 
 def load_claims(folder: Path = DATA_DIR) -> pd.DataFrame:
     """Return the checked claims table (raises DataValidationError naming the bad cell)."""
-    return _cached_claims(str(folder), _stamp(folder))
+    return _cached_claims(str(folder), files_stamp(folder))
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -67,7 +67,7 @@ def _claim_figures(source_key: tuple, claims_stamp: str) -> pd.DataFrame:
 
 def claim_figures(ctx: "Context") -> pd.DataFrame:
     """Return the rows every curated claim cites, with `claim_id` and a display `line` (shared, read-only)."""
-    return _claim_figures(ctx.source_key, _stamp(DATA_DIR))
+    return _claim_figures(ctx.source_key, files_stamp(DATA_DIR))
 
 
 def claim_cards(ctx: "Context") -> tuple[str, list[dict]]:
@@ -78,7 +78,7 @@ def claim_cards(ctx: "Context") -> tuple[str, list[dict]]:
     def make():
         claims = load_claims()
         return cl.verdict_counts(claims), cl.claim_cards(claims, claim_figures(ctx))
-    return _VIEWS.get(("claim_cards", ctx.source_key, _stamp(DATA_DIR)), make)
+    return _VIEWS.get(("claim_cards", ctx.source_key, files_stamp(DATA_DIR)), make)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -161,18 +161,12 @@ def source_table(ctx: "Context", shown: pd.DataFrame | None = None) -> pd.DataFr
                       lambda: ev.source_table(ctx.sources, ctx.all_rows, ctx.rows))
 
 
-def _stamp(folder: Path) -> str:
-    """File names, sizes and modification times, as one string: a cheap key so an edited CSV is re-read."""
-    return repr(tuple((p.name, info.st_mtime_ns, info.st_size) for p in sorted(folder.glob("*.csv"))
-                      for info in (p.stat(),)))
-
-
 _LOADED = Shared(4)  # a spinner starts a timer thread: only while a dataset is being loaded, not on every run
 
 
 def load(folder: Path = DATA_DIR) -> tuple[Dataset, dict]:
     """Return the validated dataset and its datapackage metadata, cached across reruns and sessions."""
-    key = (str(folder), _stamp(folder))
+    key = (str(folder), files_stamp(folder))
     return _LOADED.get(key, lambda: _cached_dataset(*key), "Loading and checking the evidence…")
 
 

@@ -15,8 +15,8 @@ import streamlit as st
 
 from .. import evidence as ev
 from .. import turns, vocab
-from ..data import DATA_DIR, DataValidationError
-from .cache import Context, _all_rows, _filtered, _options, _stamp, load
+from ..data import DATA_DIR, DataValidationError, files_stamp
+from .cache import Context, _all_rows, _filtered, _options, load
 from .filters import (DATA_CHOICES, FILTER_WIDGETS, MAIN_FILTERS, _copy_state, _kept_choice, _kept_years,
                       _load_url_once, _persisted_multiselect, _reset_filters, _restore, _year_slider, current_upload,
                       filters_to_params, plain_mode, share_link, term_help)
@@ -158,7 +158,7 @@ def page_frame(title: str, question: str, compact: bool = False) -> Context | No
         st.dataframe(err.as_frame(), hide_index=True)
         return None
     uploaded = current_upload()
-    source_key = ("curated", str(DATA_DIR), _stamp(DATA_DIR))
+    source_key = ("curated", str(DATA_DIR), files_stamp(DATA_DIR))
     if uploaded is not None:
         dataset = uploaded.dataset
         meta = {"version": f"your upload ({st.session_state.get('upload_name', 'file')})", "created": ""}

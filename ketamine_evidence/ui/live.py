@@ -20,9 +20,9 @@ from .. import charts
 from .. import class_results as results
 from .. import classroom as cr
 from .. import evidence as ev
-from ..data import DATA_DIR
+from ..data import DATA_DIR, files_stamp
 from ..teaching import Question, questions, read_sequence
-from .cache import Shared, _cached_dataset, _stamp
+from .cache import Shared, _cached_dataset
 from .frame import report_failure
 from .widgets import plotly
 
@@ -235,7 +235,7 @@ def _sequence(folder: str, stamp: str) -> tuple[pd.DataFrame, dict[int, Question
 def sequence() -> tuple[pd.DataFrame, dict[int, Question], pd.DataFrame]:
     """Return the teaching sequence, each step's Question, and the curated rows joined to their sources (the class
     always reveals the curated evidence, even while the presenter looks at an upload). Raises DataValidationError."""
-    return _sequence(str(DATA_DIR), _stamp(DATA_DIR))
+    return _sequence(str(DATA_DIR), files_stamp(DATA_DIR))
 
 
 def student_answer_widget(room: str, token: str, q: Question, mine) -> None:
