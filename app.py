@@ -15,13 +15,13 @@ PAGE_FOR = {
 
 def body(ctx: ui.Context) -> None:
     rows = ctx.rows
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Published figures", len(rows), help="Rows after the sidebar filters; each is one figure from one source.")
-    c2.metric("Sources", rows["source_id"].nunique())
-    c3.metric("Data version", ctx.meta.get("version", "?"))
     if rows.empty:
         ui.empty("figures", ctx)
         return
+    st.header("What the evidence says")
+    st.caption("Randomised head-to-head trials first; each side against its own control where no trial compared them "
+               "directly. Open the table for the numbers, certainty and reasons.")
+    ui.summary_of_findings(ctx, key="overview_sof")
 
     st.header("The four answers, side by side")
     st.caption("Each answer puts ketamine beside traditional antidepressants on one measure, from a curated set of "
@@ -41,6 +41,10 @@ def body(ctx: ui.Context) -> None:
                 st.page_link(page, label=f"Open {DIMENSION_LABELS[dim].lower()}", icon=":material/arrow_forward:")
 
     st.header("What the evidence base holds")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Published figures", len(rows), help="Rows after the sidebar filters; each is one figure from one source.")
+    c2.metric("Sources", rows["source_id"].nunique())
+    c3.metric("Data version", ctx.meta.get("version", "?"))
     ui.what_changed(key="overview_changes")
     # Drawn on request: the four answers are what this page is for, and a class opening the dashboard at once is sent
     # two charts fewer each. A switch, not a folded box: in a box the charts lost width and a 390 px phone cut the

@@ -351,8 +351,9 @@ def set_choices(dimension: str) -> list[tuple[str, str]]:
     return list(zip(sets["set_id"], sets["title"]))
 
 
-def _set_rows(df: pd.DataFrame, members: pd.DataFrame, set_id: str) -> pd.DataFrame:
-    ids = [i for cell in members.loc[members["set_id"] == set_id, ["row_ids", "control_row_ids"]].to_numpy().ravel()
+def _set_rows(df: pd.DataFrame, members: pd.DataFrame, *set_ids: str) -> pd.DataFrame:
+    """Return the reader's rows that stand in the given sets (treatment and control arms)."""
+    ids = [i for cell in members.loc[members["set_id"].isin(set_ids), ["row_ids", "control_row_ids"]].to_numpy().ravel()
            for i in comparison_sets.split_ids(cell)]
     return df[df["row_id"].isin(ids)]
 
@@ -364,8 +365,8 @@ def comparison(df: pd.DataFrame, set_id: str, compact: bool = False) -> View:
     so unlike figures are never drawn as if they compared.
     """
     sets = comparison_sets.curated()
-    spec = sets.sets.set_index("set_id").loc[set_id].to_dict() | {"set_id": set_id}
-    result = synthesis.synthesise(spec, sets.members, df)
+    spec = sets.spec(set_id)
+    result = synthesis.synthesise(spec, sets.members, df, sets.grade(set_id))
     v = View(f"set_{set_id}" + ("_headline" if compact else ""), spec["title"], "figures in this comparison",
              _set_rows(df, sets.members, set_id))
     v.message = synthesis.headline(result)
@@ -373,10 +374,13 @@ def comparison(df: pd.DataFrame, set_id: str, compact: bool = False) -> View:
         v.warnings = []
         return v
     v.warnings = [spec["differences"]] if spec["differences"] else []
-    v.note = synthesis.heterogeneity_text(result)
+    if result.indirect is not None:
+        v.warnings.append("The indirect comparison is not randomised. " + spec["transitivity"])
+    v.note = " ".join([synthesis.heterogeneity_text(result), "Certainty (GRADE):",
+                       *synthesis.certainty_reasons(result)]).strip()
     v.counts = synthesis.effects_table(result)
     v.fig = charts.forest_chart(result, compact=compact)
-    sides = "; ".join(f"{s.label}: {synthesis.summary(s, spec['measure'])['basis']}" for s in result.sides.values())
+    sides = "; ".join(f"{s.label}: {synthesis.summary(s, spec['measure'])['basis']}" for s in result.shown)
     v.alt = (f"Forest plot, {spec['title']}: {vocab.counted(len(v.rows), 'published figure')} from "
              f"{vocab.counted(v.rows['source_id'].nunique(), 'source')}. One row per study with its 95% confidence interval"
              f"{', and a diamond for each pooled result' if any(s.kind == 'pooled' for s in result.sides.values()) else ''}"
@@ -385,7 +389,9 @@ def comparison(df: pd.DataFrame, set_id: str, compact: bool = False) -> View:
 
 
 def headline(df: pd.DataFrame, dimension: str) -> View:
-    """The question's headline comparison (its rank-1 set), side by side in one compact chart."""
+    """The question's headline: its rank-1 set side by side in one compact chart (for side effects, the harm profile)."""
+    if dimension == "side_effects":
+        return harm_profile(df)
     return comparison(df, set_choices(dimension)[0][0], compact=True)
 
 
@@ -395,23 +401,90 @@ def answer_onset(df: pd.DataFrame) -> View:
 
 
 def answer_durability(df: pd.DataFrame) -> View:
-    """The durability question's headline comparison."""
+    """The durability question's headline comparison (direct evidence first)."""
     return headline(df, "durability")
 
 
 def answer_non_response(df: pd.DataFrame) -> View:
-    """The response question's headline comparison."""
+    """The response question's headline comparison (direct evidence first)."""
     return headline(df, "non_response")
 
 
 def answer_side_effects(df: pd.DataFrame) -> View:
-    """The side-effect question's headline comparison."""
+    """The side-effect question's answer: the harm profile."""
     return headline(df, "side_effects")
 
 
-def set_remission_trd(df: pd.DataFrame) -> View:
-    """Remission in treatment-resistant depression, esketamine beside antidepressant arms (a comparison set)."""
-    return comparison(df, "remission-trd-rate", compact=True)
+def set_escape_remission(df: pd.DataFrame) -> View:
+    """Esketamine against quetiapine in the same trial: remission at week 8 (direct evidence)."""
+    return comparison(df, "escape-remission-week8", compact=True)
+
+
+def set_addon_remission(df: pd.DataFrame) -> View:
+    """Esketamine added to a new antidepressant against that antidepressant alone: remission at day 28."""
+    return comparison(df, "addon-remission-day28", compact=True)
+
+
+def set_response_gain(df: pd.DataFrame) -> View:
+    """Extra responders per 100 at the end of the first phase, each side against its own control."""
+    return comparison(df, "response-gain-phase1", compact=True)
+
+
+def set_relapse_stop(df: pd.DataFrame) -> View:
+    """Relapse when a treatment is stopped: esketamine stopped and antidepressants stopped (different experiments)."""
+    return comparison(df, "durability-relapse-or", compact=True)
+
+
+def harm_profile(df: pd.DataFrame) -> View:
+    """The harms that define each treatment: one row per harm, extra patients per 100 against the control arm of the
+    same trials, ketamine and traditional side by side; a harm measured on one side only is labelled so."""
+    sets = comparison_sets.curated()
+    harms = sets.sets[(sets.sets["kind"] == "harm") & (sets.sets["dimension"] == "side_effects")].sort_values("rank")
+    results = [synthesis.synthesise(sets.spec(sid), sets.members, df, sets.grade(sid)) for sid in harms["set_id"]]
+    table = harm_table(results)
+    v = View("harm_profile", "The harms that define each treatment", "side-effect figures against a control arm",
+             _set_rows(df, sets.members, *harms["set_id"]))
+    shown = table[table["value"].notna()] if not table.empty else table
+    if shown.empty:
+        v.message = ("No harm in the current selection has a figure against the control arm of the same trials. Clear "
+                     "the filters to see the harm profile.")
+        return v
+    v.counts = table
+    lines = [synthesis.headline(r) for r in results if not r.missing]
+    v.message = " ".join(lines)
+    v.warnings = ["Each difference is against the control arm of the same trials; esketamine's control arm took a "
+                  "newly started antidepressant with a placebo spray, the traditional drugs' a placebo tablet. Rows "
+                  "marked 'no figure in the data' have no counterpart on the other side."]
+    v.fig = charts.harm_profile_chart(table)
+    v.alt = (f"Harm profile: {len(table['harm'].unique())} harms from {vocab.counted(len(v.rows), 'published figure')} "
+             f"from {vocab.counted(v.rows['source_id'].nunique(), 'source')}; under each harm one labelled line per "
+             "figure, its marker the extra patients per 100 against the control arm of the same trials with a 95% "
+             "confidence interval, ketamine first. " + v.message)
+    v.note = "Certainty (GRADE): " + " ".join(line for r in results for line in synthesis.certainty_reasons(r))
+    return v
+
+
+def harm_table(results: list) -> pd.DataFrame:
+    """Return one row per harm, side and figure (or a row saying the side has no figure), on the display scale."""
+    out = []
+    for r in results:
+        harm = r.spec["outcome_words"]
+        for side, s in r.sides.items():
+            label = comparison_sets.SIDE_LABELS[side]
+            if s.kind == "none":
+                out.append({"harm": harm, "side": label, "group": "", "figure": "",
+                            "value": None, "ci_low": None, "ci_high": None, "arms": "",
+                            "certainty": "", "note": "no figure in the data" if not s.curated else "filtered out"})
+                continue
+            for e in s.effects.to_dict("records"):
+                arms = e.get("arms")
+                out.append({"harm": harm, "side": label, "group": e["group"], "figure": e["sample"],
+                            "value": e["value"], "ci_low": e["ci_low"], "ci_high": e["ci_high"],
+                            "arms": (f"{100 * arms[0] / arms[1]:.0f} vs {100 * arms[2] / arms[3]:.0f} per 100"
+                                     if isinstance(arms, tuple) else ""),
+                            "certainty": s.certainty, "note": e["how"]})
+    return pd.DataFrame(out, columns=["harm", "side", "group", "figure", "value", "ci_low", "ci_high", "arms",
+                                      "certainty", "note"])
 
 
 ANSWERS = {"onset": answer_onset, "durability": answer_durability, "non_response": answer_non_response,
@@ -420,7 +493,11 @@ ANSWERS = {"onset": answer_onset, "durability": answer_durability, "non_response
 # Views that need no extra choice: presenter mode and the briefing pick from these by name.
 REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
     **{f"answer_{dim}": fn for dim, fn in ANSWERS.items()},
-    "set_remission_trd": set_remission_trd,
+    "set_escape_remission": set_escape_remission,
+    "set_addon_remission": set_addon_remission,
+    "set_response_gain": set_response_gain,
+    "set_relapse_stop": set_relapse_stop,
+    "harm_profile": harm_profile,
     "evidence_map": evidence_map,
     "over_time": evidence_over_time,
     "onset_course": onset_course,

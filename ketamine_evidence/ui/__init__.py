@@ -17,7 +17,7 @@ from .filters import (DATA_CHOICES, FILTER_WIDGETS, MAIN_FILTERS, URL_KEYS, curr
 from .frame import ASSETS, DISCLAIMER, FOCUS_CSS, PAGES, page_frame, run_page, sidebar, slow_work
 from .widgets import (PLAIN_COLUMNS, SUMMARY_COLUMNS, TABLE_COLUMNS, TABLE_LIMIT, answer, chart, chart_title,
                       download_csv, empty, key_message, lazy_expander, lazy_table, md_escape, natural_frequency,
-                      plotly, show_comparison, show_view, table, what_changed, within)
+                      plotly, show_comparison, show_view, summary_of_findings, table, what_changed, within)
 
 __all__ = [
     "ASSETS", "DATA_CHOICES", "DISCLAIMER", "FILTER_WIDGETS", "FOCUS_CSS", "MAIN_FILTERS", "PAGES", "PLAIN_COLUMNS",
@@ -25,5 +25,5 @@ __all__ = [
     "claim_cards", "claim_figures", "current_upload", "download_csv", "empty", "filters_to_params", "key_message",
     "lazy_expander", "lazy_table", "load", "load_claims", "md_escape", "natural_frequency", "page_frame",
     "plain_mode", "plotly", "run_page", "share_link", "show_comparison", "show_view", "sidebar", "slow_work",
-    "source_table", "table", "term_help", "upload_slot", "view", "what_changed", "within",
+    "source_table", "summary_of_findings", "table", "term_help", "upload_slot", "view", "what_changed", "within",
 ]

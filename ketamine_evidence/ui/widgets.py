@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import pyarrow as pa
 import streamlit as st
 
-from .. import views
+from .. import findings, views
 from ..charts import serialised
 from ..data import DataValidationError
 from ..safe import spreadsheet_safe
@@ -245,6 +245,36 @@ def _same_drawing(a, b) -> bool:
     if a.message != b.message or a.empty != b.empty:
         return False
     return a.empty or serialised(a.screen_fig).to_dict() == serialised(b.screen_fig).to_dict()
+
+
+SOF_TABLE_COLUMNS = {"outcome": "Outcome", "studies": "Evidence (figures, people or studies)",
+                     "ketamine": "Ketamine against its control", "traditional": "Traditional against its control",
+                     "direct": "Ketamine against an established treatment (same trials)",
+                     "indirect": "Indirect comparison (not randomised)", "certainty": "Certainty (GRADE)",
+                     "why": "Why (GRADE's five domains)", "technical": "In GRADE's words", "plain": "In plain words"}
+
+
+def summary_of_findings(ctx: Context, key: str, dimension: str | None = None) -> None:
+    """The summary of findings: each outcome's plain answer first (people per 100, who, how sure), then the GRADE
+    table with relative and absolute effects, certainty and reasons one click below; `dimension` keeps one question's
+    rows."""
+    if ctx.source_key and ctx.source_key[0] == "upload":
+        st.caption("The summary of findings is curated for the published dataset, not drawn for uploads.")
+        return
+    table = view(findings.summary_of_findings, ctx, wait="Summarising the findings…")
+    if dimension is not None:
+        table = table[table["dimension"] == dimension]
+    if table.empty:
+        st.caption("No outcome of the summary of findings has figures in the current selection.")
+        return
+    for r in table.itertuples():
+        st.markdown(f"**{md_escape(r.outcome)}.** {md_escape(r.plain)}")
+    st.caption(findings.CERTAINTY_KEY)
+    with st.expander("The summary-of-findings table: effects, certainty and reasons, in GRADE's words", key=f"{key}_open"):
+        shown = table[list(SOF_TABLE_COLUMNS)].rename(columns=SOF_TABLE_COLUMNS)
+        st.dataframe(shown, hide_index=True, key=f"{key}_table")
+        st.caption("Each row's forest plot, with one labelled row per study, is on its question's page.")
+        download_csv(shown, "Download the summary of findings (CSV)", "summary_of_findings.csv", key=f"{key}_csv")
 
 
 def what_changed(key: str) -> None:

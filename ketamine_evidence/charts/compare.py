@@ -1,0 +1,114 @@
+"""The Compare page's charts: icon arrays, benefit against burden, weighted burden and the onset-durability timeline.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .base import COLOURS, HOVER_COLUMNS, HOVER_TEMPLATE, SYMBOLS, _escape, _style, _wrapped, hover_frame
+from .counts import FAMILY_PATTERNS
+
+def icon_array(percent: float, filled_label: str, other_label: str, colour: str) -> go.Figure:
+    """Return a 10x10 grid of people: round(percent) filled (shape and colour), the rest open.
+
+    'Out of 100 people like those in the study': the percentage is rounded to whole people, openly.
+    """
+    k = int(round(percent))
+    xs = [i % 10 for i in range(100)]
+    ys = [9 - i // 10 for i in range(100)]
+    fig = go.Figure([
+        go.Scatter(x=xs[:k], y=ys[:k], mode="markers", name=f"{k} {filled_label}",
+                   marker={"symbol": "circle", "size": 22, "color": colour, "line": {"width": 1, "color": "#FFFFFF"}},
+                   hoverinfo="skip"),
+        go.Scatter(x=xs[k:], y=ys[k:], mode="markers", name=f"{100 - k} {other_label}",
+                   marker={"symbol": "circle-open", "size": 20, "color": "#6E6E6E", "line": {"width": 2}},
+                   hoverinfo="skip"),
+    ])
+    fig.update_xaxes(visible=False, range=[-0.7, 9.7])
+    fig.update_yaxes(visible=False, range=[-0.7, 9.7], scaleanchor="x")
+    fig = _style(fig, f"Out of 100 people like those in the study, about {k} {filled_label}", height=430)
+    fig.update_layout(legend_title_text="")
+    return fig
+
+
+def benefit_burden_chart(bb: pd.DataFrame) -> go.Figure:
+    """Return one point per treatment group: median response (x) against median side-effect incidence (y), range bars."""
+    fig = go.Figure()
+    for r in bb.itertuples():
+        fig.add_trace(go.Scatter(
+            # Named by the legend (colour and shape), not by a label at the point: labels ran into each other.
+            x=[r.response_median], y=[r.burden_median], mode="markers", name=r.treatment_group,
+            marker={"symbol": SYMBOLS[r.treatment_group], "size": 16, "color": COLOURS[r.treatment_group]},
+            error_x={"type": "data", "symmetric": False, "array": [r.response_max - r.response_median],
+                     "arrayminus": [r.response_median - r.response_min], "color": COLOURS[r.treatment_group]},
+            error_y={"type": "data", "symmetric": False, "array": [r.burden_max - r.burden_median],
+                     "arrayminus": [r.burden_median - r.burden_min], "color": COLOURS[r.treatment_group]},
+            hovertemplate=(f"<b>{_escape(r.treatment_group)}</b><br>Response: median %{{x:g}}% "
+                           f"(range {r.response_min:g}–{r.response_max:g}, {r.response_figures} figures)<br>"
+                           f"Side-effect incidence: median %{{y:g}}% (range {r.burden_min:g}–{r.burden_max:g}, "
+                           f"{r.burden_figures} figures)<extra></extra>"),
+        ))
+    fig.update_xaxes(title_text="Response rate, median (%)", rangemode="tozero")
+    fig.update_yaxes(title_text="Side-effect incidence, median (%)", rangemode="tozero")
+    return _style(fig, "Benefit against burden (medians of study figures; bars show the range)", height=520)
+
+
+def weighted_burden_chart(wb: pd.DataFrame) -> go.Figure:
+    """Return horizontal bars of weighted side-effect burden per group, lowest first, colour plus pattern by family."""
+    # Group names wrapped, so the longest ("Antidepressant + placebo spray") leaves the bars room on a phone.
+    names = [_wrapped(g, 16) for g in wb["treatment_group"]]
+    fig = go.Figure(go.Bar(
+        x=wb["weighted_burden"], y=names, orientation="h",
+        marker={"color": [COLOURS[g] for g in wb["treatment_group"]],
+                "pattern": {"shape": [FAMILY_PATTERNS[f] for f in wb["family"]]}},
+        # The score alone on the bar (a longer label ran off a phone); how many kinds it rests on is in the hover.
+        text=[f"{v:.1f}" for v in wb["weighted_burden"]], textposition="outside", cliponaxis=False,
+        # Hover as plain text, not customdata: _style gives every trace with customdata the figure-row template.
+        hovertext=[f"{_escape(g)}: weighted burden {v:.1f}, from {k} of the {n} kinds weighted" for g, v, k, n in
+                   zip(wb["treatment_group"], wb["weighted_burden"], wb["categories_with_data"],
+                       wb["categories_weighted"])],
+        hovertemplate="%{hovertext}<extra></extra>",
+    ))
+    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], title_text=None)
+    # Room past the longest bar for its score, which would otherwise run off a phone's screen.
+    fig.update_xaxes(title_text="Weighted incidence (%)", range=[0, max(1.0, wb["weighted_burden"].max()) * 1.25])
+    return _style(fig, "Side-effect burden weighted by what matters to you (lower is lighter)",
+                  height=max(300, 120 + 45 * len(wb)))
+
+
+TIMELINE_SYMBOLS = ("circle-open", "diamond-open", "square")  # onset (two kinds) open, durability filled
+DAY_TICKS = [0.25, 1, 3, 7, 14, 28, 56, 112, 224, 365]
+DAY_TICK_TEXT = ["6 h", "1 d", "3 d", "1 wk", "2 wk", "4 wk", "8 wk", "16 wk", "32 wk", "1 yr"]
+
+
+def timeline_chart(rows: pd.DataFrame, kinds: tuple[str, ...]) -> go.Figure:
+    """Return one row per treatment group on a log time axis (days): onset figures open, durability figures filled.
+
+    Symbol (and fill) tells the kind of figure; colour and the row label tell the group.
+    """
+    d = hover_frame(rows)
+    groups = list(dict.fromkeys(d["treatment_group"]))
+    fig = go.Figure()
+    for kind, symbol in zip(kinds, TIMELINE_SYMBOLS):
+        sub = d[d["kind"] == kind]
+        if sub.empty:
+            continue
+        colours = [COLOURS.get(g, "#444444") for g in sub["treatment_group"]]
+        fig.add_trace(go.Scatter(
+            x=sub["days"], y=sub["treatment_group"], mode="markers", name=kind, legendgroup=kind, showlegend=False,
+            marker={"symbol": symbol, "size": 15, "color": colours, "line": {"width": 2.5, "color": colours}},
+            customdata=sub[HOVER_COLUMNS].to_numpy(), hovertemplate=HOVER_TEMPLATE,
+        ))
+        # The legend explains the symbol only, in a neutral grey, since colour here follows the group on each row.
+        # Kind names are long: wrapped, so a phone's legend shows them whole rather than cut at the right edge.
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=_wrapped(kind, 34),
+                                 legendgroup=kind, hoverinfo="skip",
+                                 marker={"symbol": symbol, "size": 13, "color": "#333333",
+                                         "line": {"width": 2.5, "color": "#333333"}}))
+    fig.update_xaxes(type="log", title_text="Days (log scale)",
+                     tickvals=DAY_TICKS, ticktext=DAY_TICK_TEXT)
+    fig.update_yaxes(categoryorder="array", categoryarray=groups[::-1], title_text=None)
+    fig = _style(fig, "When benefit is first reported, and how long it lasts", height=max(320, 170 + 48 * len(groups)))
+    fig.update_layout(legend_title_text="Kind of figure")
+    return fig
