@@ -15,16 +15,8 @@ import zipfile
 import pandas as pd
 import plotly.io as pio
 
-from . import evidence as ev, views
-from .vocab import CERTAINTY, DIMENSION_LABELS
-
-# GRADE-style wording: how strongly a sentence may be put, by certainty.
-CERTAINTY_WORDS = {
-    "high": "We are confident these figures are close to the truth.",
-    "moderate": "These figures are probably close to the truth.",
-    "low": "These figures may be substantially different from the truth.",
-    "very low": "We are very uncertain about these figures.",
-}
+from . import evidence as ev, findings, views
+from .vocab import DIMENSION_LABELS
 
 # Each section opens with its side-by-side answer (a comparison set), then the figures behind the wider picture.
 SECTIONS = (
@@ -36,41 +28,23 @@ SECTIONS = (
 
 
 def key_points(rows: pd.DataFrame) -> list[dict]:
-    """Return each question's headline sentence with the sources it rests on (the briefing's key points)."""
-    points = []
-    for dim, fn in views.ANSWERS.items():
-        v = fn(rows)
-        points.append({"dimension": DIMENSION_LABELS[dim], "title": v.heading, "sentence": v.message,
-                       "sources": ", ".join(sorted(set(v.rows["study"]))) if not v.rows.empty else "none",
-                       "comparable": not v.empty})
-    return points
-
-
-def typical_certainty(rows: pd.DataFrame) -> str | None:
-    """Return the median certainty level of the rows (GRADE order), or None for no rows."""
-    if rows.empty:
-        return None
-    ranks = rows["certainty"].map({c: i for i, c in enumerate(CERTAINTY)}).sort_values()
-    return CERTAINTY[int(ranks.iloc[(len(ranks) - 1) // 2])]
-
-
-def certainty_sentence(rows: pd.DataFrame) -> str:
-    """Return the GRADE-style sentence for the rows' typical certainty, with the spread of ratings."""
-    level = typical_certainty(rows)
-    if level is None:
-        return ""
-    counts = rows["certainty"].value_counts()
-    spread = ", ".join(f"{counts[c]} {c}" for c in CERTAINTY if c in counts)
-    return f"{CERTAINTY_WORDS[level]} (typical certainty: {level}; ratings: {spread}.)"
+    """Return the briefing's key points: each row of the summary of findings, its plain answer, GRADE's sentence, its
+    certainty and what it rests on (a pool computed here is said to be pooled here, with its trials)."""
+    table = findings.summary_of_findings(rows)
+    return [{"dimension": DIMENSION_LABELS[r["dimension"]], "title": r["outcome"], "sentence": r["plain"],
+             "technical": r["technical"], "certainty": r["certainty"], "why": r["why"], "sources": r["sources"] or "none",
+             "comparable": not r["missing"]} for r in table.to_dict("records")]
 
 
 def certainty_lines(rows: pd.DataFrame) -> list[tuple[str, str]]:
-    """Return (question, certainty sentence) for each question with figures among the rows, in the briefing's order."""
+    """Return (question, certainty of each of its outcomes with GRADE's reasons), in the briefing's order: judged for
+    each body of evidence, never a median of the rows' ratings."""
+    table = findings.summary_of_findings(rows)
     lines = []
     for dim, _ in SECTIONS:
-        section_rows = rows[rows["dimension"] == dim]
-        if not section_rows.empty:
-            lines.append((dim, certainty_sentence(section_rows)))
+        sub = table[table["dimension"] == dim]
+        if not sub.empty:
+            lines.append((dim, " ".join(f"{r['outcome']}: {r['certainty']}." for r in sub.to_dict("records"))))
     return lines
 
 
@@ -84,11 +58,11 @@ def build_html(rows: pd.DataFrame, sources: pd.DataFrame, meta: dict, filters_te
     created = created or dt.date.today()
     parts: list[str] = []
     first_chart = True
+    certainty = dict(certainty_lines(rows))
     for dim, names in SECTIONS:
-        section_rows = rows[rows["dimension"] == dim]
         parts.append(f"<section><h2>{_e(DIMENSION_LABELS[dim])}</h2>")
-        parts.append(f"<p class='certainty'>{_e(certainty_sentence(section_rows))}</p>" if not section_rows.empty
-                     else "<p>No figures for this question match the current view.</p>")
+        parts.append(f"<p class='certainty'>How sure (GRADE): {_e(certainty[dim])}</p>" if dim in certainty
+                     else "<p>No outcome of the summary of findings for this question matches the current view.</p>")
         for name in names:
             v = views.REGISTRY[name](rows)
             if v.empty:
@@ -106,8 +80,9 @@ def build_html(rows: pd.DataFrame, sources: pd.DataFrame, meta: dict, filters_te
             parts.append(f"<figure role='img' aria-label='{_e(v.alt)}'>{div}<figcaption>{_e(v.alt)}</figcaption></figure>")
         parts.append("</section>")
 
-    points = "".join(f"<li><b>{_e(p['dimension'])}</b> ({_e(p['title'])}): {_e(p['sentence'])} "
-                     f"<i>Sources: {_e(p['sources'])}.</i></li>" for p in key_points(rows))
+    points = "".join(f"<li><b>{_e(p['title'])}</b> ({_e(p['dimension'])}): {_e(p['sentence'])}<br>"
+                     f"<small>{_e(p['technical'])} <i>Rests on: {_e(p['sources'])}.</i> {_e(p['why'])}</small></li>"
+                     for p in key_points(rows))
     from .changes import latest_changes
 
     changes = latest_changes()
@@ -143,8 +118,8 @@ code {{ background: #f2f4f7; padding: .1rem .3rem; }} .chart-title {{ font-weigh
 <p><b>Data version:</b> {_e(version)} · <b>Generated:</b> {_e(created.isoformat())} · <b>Figures:</b> {len(rows)} from {rows['source_id'].nunique()} sources</p>
 {changed}
 <p><b>View:</b> {_e(filters_text)}<br><b>Link to this view:</b> <code>{_e(link)}</code></p>
-<p><b>How to read it:</b> each sentence is computed from the figures in this view. The key points come from curated comparison sets (figures that measure the same thing); a pooled figure says "pooled" with its number of studies, I² and prediction interval, and medians elsewhere describe the rows shown. Certainty wording follows GRADE: "probably" for moderate, "may" for low, "very uncertain" for very low.</p>
-<section><h2>Key points</h2><ul class="points">{points}</ul></section>
+<p><b>How to read it:</b> the key points are the summary of findings: randomised head-to-head trials first, then each side against its own control, an indirect comparison only where the control is common (labelled "not randomised"). Each gives people per 100 where the trials' arms allow, then GRADE's sentence with the figures. A pool computed here says "pooled here from" its trials. {_e(findings.CERTAINTY_KEY)}</p>
+<section><h2>Key points: summary of findings</h2><ul class="points">{points}</ul></section>
 {''.join(parts)}
 <section><h2>Sources</h2><ol>{''.join(refs)}</ol></section>
 <section><h2>Suggested citation</h2><p>{_e(cite)}</p></section>

@@ -22,7 +22,7 @@ PLAIN_SHORT = {"high": "we are confident", "moderate": "we are fairly confident"
 CONTROL_NOUNS = {"Placebo": "placebo", "Active placebo": "an active placebo", "ECT": "ECT",
                  "Antidepressant + placebo spray": "an antidepressant with a placebo spray"}
 SOF_COLUMNS = ("set_id", "dimension", "outcome", "studies", "ketamine", "traditional", "direct", "indirect",
-               "certainty", "why", "plain", "technical")
+               "certainty", "why", "plain", "technical", "sources", "missing")
 
 
 def _control_noun(spec: dict, row: dict) -> str:
@@ -179,8 +179,21 @@ def sof_row(result: sy.SetResult) -> dict:
                      f"({sy.fmt(measure, ind.ci_low)} to {sy.fmt(measure, ind.ci_high)}), not randomised"
                      if ind is not None else ""),
         "certainty": certainty, "why": " ".join(sy.certainty_reasons(result)), "plain": plain_answer(result),
-        "technical": sy.headline(result),
+        "technical": sy.headline(result), "sources": sources(result), "missing": bool(result.missing),
     }
+
+
+def sources(result: sy.SetResult) -> str:
+    """Return what each side rests on, in words: a review's pool credited to the review, a pool computed here said to
+    be 'pooled here from' its trials (with where their figures were read), never credited to a source."""
+    parts = []
+    for s in result.sides.values():
+        if s.kind == "none":
+            continue
+        named = [r["sample"] if r["sample"].split()[0] == r["study"].split()[0] else f"{r['sample']} ({r['study']})"
+                 for r in s.effects.to_dict("records")]
+        parts.append(f"pooled here from {', '.join(named)}" if s.kind == "pooled" else "; ".join(named))
+    return "; ".join(parts)
 
 
 def compute(spec: dict, sets: ComparisonSets, rows: pd.DataFrame) -> sy.SetResult:

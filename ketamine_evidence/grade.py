@@ -127,5 +127,5 @@ def statement(certainty_word: str, subject: str, outcome_words: str, words: dict
 
 
 def _lower_first(text: str) -> str:
-    """'Continuing esketamine' -> 'continuing esketamine', but 'IV ketamine' stays as it is."""
-    return text if len(text) > 1 and text[1].isupper() else text[0].lower() + text[1:]
+    """'Continuing esketamine' -> 'continuing esketamine', but 'IV ketamine' (an initialism) stays as it is."""
+    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text

@@ -415,24 +415,21 @@ def answer_side_effects(df: pd.DataFrame) -> View:
     return headline(df, "side_effects")
 
 
-def set_escape_remission(df: pd.DataFrame) -> View:
-    """Esketamine against quetiapine in the same trial: remission at week 8 (direct evidence)."""
-    return comparison(df, "escape-remission-week8", compact=True)
+# Comparison sets a presenter step or the briefing can show by name, beside the four answers.
+SET_VIEWS = {
+    "set_escape_remission": "escape-remission-week8",
+    "set_addon_remission": "addon-remission-day28",
+    "set_response_gain": "response-gain-phase1",
+    "set_relapse_stop": "durability-relapse-or",
+}
 
 
-def set_addon_remission(df: pd.DataFrame) -> View:
-    """Esketamine added to a new antidepressant against that antidepressant alone: remission at day 28."""
-    return comparison(df, "addon-remission-day28", compact=True)
-
-
-def set_response_gain(df: pd.DataFrame) -> View:
-    """Extra responders per 100 at the end of the first phase, each side against its own control."""
-    return comparison(df, "response-gain-phase1", compact=True)
-
-
-def set_relapse_stop(df: pd.DataFrame) -> View:
-    """Relapse when a treatment is stopped: esketamine stopped and antidepressants stopped (different experiments)."""
-    return comparison(df, "durability-relapse-or", compact=True)
+def _set_view(name: str, set_id: str) -> Callable[[pd.DataFrame], View]:
+    def fn(df: pd.DataFrame) -> View:
+        return comparison(df, set_id, compact=True)
+    fn.__name__ = name  # the view cache keys on the function's name
+    fn.__doc__ = f"The comparison set {set_id}, as a compact forest plot with its sentence."
+    return fn
 
 
 def harm_profile(df: pd.DataFrame) -> View:
@@ -493,10 +490,7 @@ ANSWERS = {"onset": answer_onset, "durability": answer_durability, "non_response
 # Views that need no extra choice: presenter mode and the briefing pick from these by name.
 REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
     **{f"answer_{dim}": fn for dim, fn in ANSWERS.items()},
-    "set_escape_remission": set_escape_remission,
-    "set_addon_remission": set_addon_remission,
-    "set_response_gain": set_response_gain,
-    "set_relapse_stop": set_relapse_stop,
+    **{name: _set_view(name, set_id) for name, set_id in SET_VIEWS.items()},
     "harm_profile": harm_profile,
     "evidence_map": evidence_map,
     "over_time": evidence_over_time,

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ketamine_evidence import briefing, ui
+from ketamine_evidence import briefing, findings, ui
 from ketamine_evidence.vocab import DIMENSION_LABELS, counted
 
 
@@ -23,16 +23,18 @@ def body(ctx: ui.Context) -> None:
         ui.empty("figures", ctx)
         return
     st.header("Key points")
-    st.caption("Each question's side-by-side answer, from a curated comparison set, with the sources it rests on.")
+    st.caption("The summary of findings: randomised head-to-head trials first, each answer in people per 100 and in "
+               "plain words, GRADE's sentence and what it rests on below it.")
     if ctx.source_key and ctx.source_key[0] == "upload":
         st.caption("Comparison sets are curated for the published dataset, so uploads have no key points.")
     else:
         points = ui.view(briefing.key_points, ctx, wait="Comparing like with like…")
         for p in points:
             with st.container(border=True):
-                st.markdown(f"**{ui.md_escape(p['dimension'])}** · {ui.md_escape(p['title'])}")
+                st.markdown(f"**{ui.md_escape(p['title'])}** · {ui.md_escape(p['dimension'])}")
                 (st.text if p["comparable"] else st.warning)(p["sentence"])
-                st.caption(ui.md_escape(f"Sources: {p['sources']}."))
+                st.caption(ui.md_escape(f"{p['technical']} Rests on: {p['sources']}."))
+        st.caption(ui.md_escape(findings.CERTAINTY_KEY))
     st.header("How sure we can be, question by question")
     for dim, sentence in ui.view(briefing.certainty_lines, ctx):
         st.text(f"{DIMENSION_LABELS[dim]}: {sentence}")

@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from ketamine_evidence import vocab  # noqa: E402
 from ketamine_evidence.comparison_sets import MEMBER_COLUMNS, OVERLAP_COLUMNS, SET_COLUMNS  # noqa: E402
 from ketamine_evidence.data import EVIDENCE_COLUMNS, SOURCE_COLUMNS  # noqa: E402
+from ketamine_evidence.grade import GRADE_COLUMNS  # noqa: E402
 from ketamine_evidence.teaching import SEQUENCE_COLUMNS  # noqa: E402
 
 DATA = ROOT / "data"
@@ -109,9 +110,18 @@ AUX_RESOURCES = {
                           {c: ("integer" if c == "step" else "number" if c in ("answer_min", "answer_max", "answer_step")
                                else "string") for c in SEQUENCE_COLUMNS}, ["step"]),
     "comparison_sets": ("comparison_sets.csv", "Comparison sets: groups of figures that measure the same thing "
-                        "(outcome, population, time window, comparator, effect measure), one headline per question.",
-                        {c: ("integer" if c == "rank" else "number" if c.startswith("window_m") else "string")
+                        "(outcome, population, time window, comparator, effect measure), one headline per question; "
+                        "each is head-to-head (ketamine against an established treatment in the same trials), side "
+                        "by side (each side against its own control, with an indirect comparison where the control "
+                        "is common) or a harm, with its minimal important difference, eligibility rule and its row "
+                        "of the summary of findings.",
+                        {c: ("integer" if c in ("rank", "sof_order") else
+                             "number" if c.startswith("window_m") or c == "mid" else "string")
                          for c in SET_COLUMNS}, ["set_id"]),
+    "grade": ("grade.csv", "GRADE certainty of each body of evidence in each comparison set (a side, the direct "
+              "contrast or the indirect comparison): where it starts and, for each of the five domains, a rating "
+              "(not serious, serious, very serious) with a one-line reason.",
+              {c: "string" for c in GRADE_COLUMNS}, ["set_id", "target"]),
     "comparison_members": ("comparison_members.csv", "The evidence rows in each comparison set, each with its side, "
                            "sample and the reason it fits.", {c: "string" for c in MEMBER_COLUMNS}, ["member_id"]),
     "sample_overlaps": ("sample_overlaps.csv", "Samples that share patients, never pooled together.",
@@ -122,6 +132,7 @@ AUX_RESOURCES = {
 # Keys between the curated tables that frictionless checks too (the loader checks them, and much more, in code).
 AUX_FOREIGN_KEYS = {
     "comparison_members": [{"fields": ["set_id"], "reference": {"resource": "comparison_sets", "fields": ["set_id"]}}],
+    "grade": [{"fields": ["set_id"], "reference": {"resource": "comparison_sets", "fields": ["set_id"]}}],
 }
 
 

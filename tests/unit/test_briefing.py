@@ -59,15 +59,24 @@ def test_hostile_data_text_is_escaped_in_the_briefing(ds):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_doc
 
 
-@pytest.mark.parametrize("levels, words", [
-    (["high", "high", "moderate"], "confident"),
-    (["moderate", "moderate", "low"], "probably"),
-    (["low", "low", "very low"], "may be substantially different"),
-    (["very low", "very low", "low"], "very uncertain"),
-])
-def test_certainty_wording_follows_the_typical_rating(levels, words):
-    rows = pd.DataFrame({"certainty": levels})
-    assert words in briefing.certainty_sentence(rows)
+def test_key_points_are_the_summary_of_findings_and_credit_a_pool_computed_here_to_its_trials(ds):
+    rows = ev.with_sources(ds.evidence, ds.sources)
+    points = briefing.key_points(rows)
+    assert [p["title"] for p in points][:2] == ["Response within the first week",
+                                                "Remission at week 8: esketamine against quetiapine"]
+    pooled = next(p for p in points if p["title"].startswith("Remission at day 28"))
+    assert pooled["sources"].startswith("pooled here from TRANSFORM-1")
+    # People per 100 wherever the trials' arms give a control rate; else the published ratio, named as such.
+    assert all(" in 100 " in p["sentence"] or "in every 100" in p["sentence"] or " times " in p["sentence"]
+               for p in points)
+
+
+def test_certainty_lines_come_from_the_grade_judgements_not_a_median_of_rows(ds):
+    rows = ev.with_sources(ds.evidence, ds.sources)
+    lines = dict(briefing.certainty_lines(rows))
+    # SUSTAIN-1's rows are rated moderate one by one; its body of evidence is judged low (grade.csv).
+    assert "Relapse when treatment stops (two different experiments): Ketamine: low; Traditional antidepressants: " \
+           "moderate." in lines["durability"]
 
 
 def test_filters_are_described_in_words():

@@ -11,7 +11,7 @@ from ketamine_evidence.comparison_sets import read_sets
 from ketamine_evidence.data import DATA_DIR, DataValidationError, load_dataset
 
 EVIDENCE = load_dataset().evidence
-SETS_FILES = ("comparison_sets.csv", "comparison_members.csv", "sample_overlaps.csv")
+SETS_FILES = ("comparison_sets.csv", "comparison_members.csv", "sample_overlaps.csv", "grade.csv")
 
 
 @pytest.fixture
@@ -38,12 +38,21 @@ def test_the_curated_sets_pass_every_rule():
     assert len(sets.sets) >= 8 and sets.members["member_id"].is_unique
 
 
-def test_each_question_has_at_least_two_sets_with_ketamine_and_a_traditional_antidepressant_on_one_measure():
+def test_each_question_opens_with_a_set_that_sets_ketamine_beside_an_established_treatment():
     sets = read_sets(EVIDENCE)
     for dim in vocab.DIMENSIONS:
-        ids = set(sets.of(dim)["set_id"])
-        both = [s for s in ids if set(sets.members.loc[sets.members["set_id"] == s, "side"]) == {"ketamine", "traditional"}]
-        assert len(both) >= 2, dim
+        head = sets.of(dim).iloc[0]
+        sides = set(sets.members.loc[sets.members["set_id"] == head["set_id"], "side"])
+        # Direct evidence (one trial's ketamine arm against an active arm), or both sides against their controls.
+        assert sides == {"direct"} or "ketamine" in sides, dim
+
+
+def test_questions_with_direct_evidence_lead_with_it():
+    sets = read_sets(EVIDENCE)
+    for dim in vocab.DIMENSIONS:
+        kinds = list(sets.of(dim)["kind"])
+        if "head_to_head" in kinds:
+            assert kinds[0] == "head_to_head", dim
 
 
 def _member(members, member_id):
@@ -60,18 +69,18 @@ def problems_after_editing(sets_copy, member_id, **cells):
 
 def test_a_row_whose_outcome_is_not_the_sets_is_refused(sets_copy):
     # Hudson 2005 reports stopping for adverse events, not relapse.
-    p = problems_after_editing(sets_copy, "drr-rapaport2004", row_ids="hudson2005-1", control_row_ids="hudson2005-2")
-    assert any(x.row_id == "drr-rapaport2004" and "outcome 'discontinuation_adverse_events' is not the set's" in x.message
+    p = problems_after_editing(sets_copy, "dor-sustain1", row_ids="hudson2005-1", control_row_ids="hudson2005-2")
+    assert any(x.row_id == "dor-sustain1" and "outcome 'discontinuation_adverse_events' is not the set's" in x.message
                for x in p)
 
 
 def test_a_row_from_another_population_is_refused(sets_copy):
     folder, _, sets = sets_copy
-    i = sets.index[sets["set_id"] == "durability-relapse-rr"][0]
+    i = sets.index[sets["set_id"] == "durability-relapse-or"][0]
     sets.loc[i, "populations"] = "major depression"  # SUSTAIN-1 is in treatment-resistant depression
     save(folder, "comparison_sets.csv", sets)
     p = problems_after(folder)
-    assert any(x.row_id == "drr-sustain1" and "population 'treatment-resistant depression'" in x.message for x in p)
+    assert any(x.row_id == "dor-sustain1" and "population 'treatment-resistant depression'" in x.message for x in p)
 
 
 def test_a_row_outside_the_time_window_is_refused(sets_copy):
@@ -91,19 +100,19 @@ def test_a_prognostic_figure_never_enters_a_set(sets_copy):
 
 def test_a_published_meta_analysis_is_never_pooled_with_other_members(sets_copy):
     folder, members, _ = sets_copy
-    extra = members.iloc[[_member(members, "drr-rapaport2004")]].copy()
-    extra[["member_id", "row_ids", "control_row_ids", "sample"]] = ["drr-kato2021", "kato2021-2", "kato2021-3",
-                                                                    "Kato 2021 meta-analysis"]
+    # TRANSFORM's remission contrasts pool; Ma 2025's pooled risk ratio (ketamine against ECT) may hold such trials.
+    extra = members.iloc[[_member(members, "ard28-transform1")]].copy()
+    extra[["member_id", "row_ids", "control_row_ids", "sample"]] = ["ard28-ma2025", "ma2025-2", "",
+                                                                    "Ma 2025 meta-analysis"]
     save(folder, "comparison_members.csv", pd.concat([members, extra]))
     p = problems_after(folder)
-    assert any(x.row_id == "drr-kato2021" and "published meta-analysis cannot be pooled" in x.message for x in p)
+    assert any(x.row_id == "ard28-ma2025" and "published meta-analysis cannot be pooled" in x.message for x in p)
 
 
 def test_overlapping_samples_are_never_pooled_together(sets_copy):
-    # ANTLER reported twice: Lewis 2021 (NEJM) and Duffy 2021 (its HTA report) are the same patients.
-    p = problems_after_editing(sets_copy, "drh-keller1998", row_ids="duffy2021-1", sample="ANTLER (HTA report)",
-                               shown_as="Antidepressants (pooled)")
-    assert any(x.column == "sample" and "shares patients with member drh-lewis2021" in x.message for x in p)
+    # Turkoz 2021 pools TRANSFORM-1 and -2, so it shares patients with both (data/sample_overlaps.csv).
+    p = problems_after_editing(sets_copy, "rg1-transform3", sample="TRANSFORM-1 and -2 (pooled)")
+    assert any(x.column == "sample" and "shares patients with member rg1-transform1" in x.message for x in p)
 
 
 def test_the_same_sample_twice_in_a_pooled_side_is_refused(sets_copy):
@@ -112,8 +121,8 @@ def test_the_same_sample_twice_in_a_pooled_side_is_refused(sets_copy):
 
 
 def test_a_member_on_the_wrong_side_is_refused(sets_copy):
-    p = problems_after_editing(sets_copy, "drr-sustain1", side="traditional")
-    assert any(x.row_id == "drr-sustain1" and x.column == "side" for x in p)
+    p = problems_after_editing(sets_copy, "dor-sustain1", side="traditional")
+    assert any(x.row_id == "dor-sustain1" and x.column == "side" for x in p)
 
 
 def test_a_figure_in_another_unit_than_the_sets_measure_is_refused(sets_copy):
@@ -124,8 +133,8 @@ def test_a_figure_in_another_unit_than_the_sets_measure_is_refused(sets_copy):
 
 def test_an_arm_without_its_n_cannot_be_compared_from_arms(sets_copy):
     # Doogan 1992's arm sizes could not be verified, so its rows have no n.
-    p = problems_after_editing(sets_copy, "drr-rapaport2004", row_ids="doogan1992-1", control_row_ids="doogan1992-2")
-    assert any(x.row_id == "drr-rapaport2004" and "needs arm percentages with their n" in x.message for x in p)
+    p = problems_after_editing(sets_copy, "dor-sustain1", row_ids="doogan1992-1", control_row_ids="doogan1992-2")
+    assert any(x.row_id == "dor-sustain1" and "needs arm percentages with their n" in x.message for x in p)
 
 
 def test_a_set_without_a_ketamine_side_compares_nothing_and_is_refused(sets_copy):
@@ -155,3 +164,83 @@ def test_the_esketamine_trials_comparator_arm_is_an_antidepressant_arm_not_place
     assert not controls.empty
     assert set(controls["treatment_group"]) == {"Antidepressant + placebo spray"}
     assert vocab.family_of("Antidepressant + placebo spray") == "Traditional antidepressants"
+
+
+# ---------------------------------------------------------------- the rules a methodologist signs
+
+
+def test_a_share_of_one_arm_without_its_control_arm_is_refused(sets_copy):
+    # ESCAPE-TRD's esketamine arm alone (27.1% remitting) would be set beside arms of other trials.
+    p = problems_after_editing(sets_copy, "erw8-escape", control_row_ids="")
+    assert any(x.row_id == "erw8-escape" and "arms of different trials are never compared" in x.message for x in p)
+
+
+def test_a_share_of_patients_is_not_a_set_measure(sets_copy):
+    folder, _, sets = sets_copy
+    sets.loc[sets["set_id"] == "escape-remission-week8", "measure"] = "proportion"
+    save(folder, "comparison_sets.csv", sets)
+    p = problems_after(folder)
+    assert any(x.row_id == "escape-remission-week8" and x.column == "measure" for x in p)
+
+
+def test_sides_that_are_different_experiments_must_say_so_in_the_title_and_make_no_indirect_comparison(sets_copy):
+    folder, _, sets = sets_copy
+    i = sets.index[sets["set_id"] == "durability-relapse-or"][0]
+    sets.loc[i, ["title", "indirect", "transitivity"]] = ["Relapse when treatment stops (odds ratio)", "yes", "x"]
+    save(folder, "comparison_sets.csv", sets)
+    p = problems_after(folder)
+    assert any(x.row_id == "durability-relapse-or" and x.column == "title" for x in p)
+    assert any(x.row_id == "durability-relapse-or" and x.column == "indirect" for x in p)
+
+
+def test_an_indirect_comparison_must_name_what_differs_between_the_trials(sets_copy):
+    folder, _, sets = sets_copy
+    sets.loc[sets["set_id"] == "onset-response-week1", "transitivity"] = ""
+    save(folder, "comparison_sets.csv", sets)
+    p = problems_after(folder)
+    assert any(x.row_id == "onset-response-week1" and x.column == "transitivity" for x in p)
+
+
+def test_every_set_states_who_may_enter_it(sets_copy):
+    folder, _, sets = sets_copy
+    sets.loc[sets["set_id"] == "nausea-vs-control", "eligibility"] = ""
+    save(folder, "comparison_sets.csv", sets)
+    p = problems_after(folder)
+    assert any(x.row_id == "nausea-vs-control" and x.column == "eligibility" for x in p)
+
+
+def test_a_head_to_head_comparator_is_an_active_treatment_not_placebo(sets_copy):
+    # Dean 2021's pooled odds ratio is ketamine against saline placebo: not head-to-head evidence.
+    p = problems_after_editing(sets_copy, "kve-elektd", row_ids="dean2021-7")
+    assert any(x.row_id == "kve-elektd" and "not placebo" in x.message for x in p)
+
+
+def test_head_to_head_trials_pool_only_with_the_same_kind_of_comparator(sets_copy):
+    # ESCAPE-TRD's quetiapine arm is not TRANSFORM's newly started antidepressant.
+    folder, members, _ = sets_copy
+    extra = members.iloc[[_member(members, "ard28-transform2")]].copy()
+    extra[["member_id", "row_ids", "control_row_ids", "sample"]] = ["ard28-escape", "reif2023-1", "reif2023-2",
+                                                                    "ESCAPE-TRD"]
+    save(folder, "comparison_members.csv", pd.concat([members, extra]))
+    p = problems_after(folder)
+    assert any(x.row_id == "addon-remission-day28" and "same kind of comparator" in x.message for x in p)
+
+
+def test_every_body_of_evidence_has_one_grade_judgement_and_none_is_invented(sets_copy):
+    folder = sets_copy[0]
+    grades = pd.read_csv(folder / "grade.csv", dtype=str, keep_default_na=False)
+    missing = grades[~((grades["set_id"] == "escape-remission-week8") & (grades["target"] == "direct"))]
+    invented = grades.iloc[[0]].assign(set_id="escape-remission-week8", target="traditional")
+    save(folder, "grade.csv", pd.concat([missing, invented]))
+    p = problems_after(folder)
+    assert any(x.file == "grade.csv" and x.row_id == "escape-remission-week8" and x.value == "direct" for x in p)
+    assert any(x.file == "grade.csv" and x.value == "traditional" and "no such body" in x.message for x in p)
+
+
+def test_a_grade_rating_outside_grades_words_is_refused(sets_copy):
+    folder = sets_copy[0]
+    grades = pd.read_csv(folder / "grade.csv", dtype=str, keep_default_na=False)
+    grades.loc[0, "imprecision"] = "somewhat serious"
+    save(folder, "grade.csv", grades)
+    p = problems_after(folder)
+    assert any(x.file == "grade.csv" and x.column == "imprecision" for x in p)

@@ -50,76 +50,225 @@ def test_prediction_interval_is_wider_than_the_confidence_interval_and_absent_wi
         sy.pool(KACKER_Y[:1], KACKER_V[:1])
 
 
+# Raudenbush (2009) teacher-expectancy data, k = 19 (metadat dat.raudenbush1985), as metafor's test suite reproduces
+# Table 16.3 of the Handbook of Research Synthesis and Meta-Analysis (2nd ed., p. 309):
+#   rma(yi, vi, method="DL", test="knha"): tau^2 0.0259, estimate 0.0893, se 0.0636, CI -0.0442 to 0.2229
+RAUDENBUSH_Y = [0.03, 0.12, -0.14, 1.18, 0.26, -0.06, -0.02, -0.32, 0.27, 0.80, 0.54, 0.18, -0.02, 0.23, -0.18, -0.06,
+                0.30, 0.07, -0.07]
+RAUDENBUSH_V = [0.0156, 0.0216, 0.0279, 0.1391, 0.1362, 0.0106, 0.0106, 0.0484, 0.0269, 0.0630, 0.0912, 0.0497,
+                0.0835, 0.0841, 0.0253, 0.0279, 0.0193, 0.0088, 0.0303]
+
+
+def test_hartung_knapp_interval_reproduces_the_raudenbush_handbook_example():
+    p = sy.pool(RAUDENBUSH_Y, RAUDENBUSH_V, method_re="dl")
+    assert round(p.tau2, 4) == 0.0259 and round(p.estimate, 4) == 0.0893
+    assert (round(p.ci_low, 4), round(p.ci_high, 4)) == (-0.0442, 0.2229)
+
+
+def test_hartung_knapp_interval_is_never_narrower_than_the_standard_one():
+    # Three near-identical studies: HKSJ's scaling factor is far below 1, and unmodified it would be narrower than the
+    # Wald interval (response-gain-phase1 was, before the ad hoc rule).
+    y, v = [0.10, 0.1001, 0.0999], [0.01, 0.012, 0.011]
+    p = sy.pool(y, v)
+    res = sy.combine_effects(np.asarray(y), np.asarray(v), method_re="pm", use_t=False)
+    assert float(res.sd_eff_w_re_hksj) < p.se  # the case the rule is for
+    t = sy.stats.t.ppf(0.975, 2)
+    assert (p.ci_high - p.ci_low) / 2 == pytest.approx(t * p.se)
+    assert (p.ci_high - p.ci_low) / 2 > sy.Z95 * p.se
+
+
+# The maicplus package's documented test of its bucher() function (tests/testthat/test-bucher.R): log(1.1), se 0.2
+# against log(1.3), se 0.18, 90% interval -> estimate -0.1670541, se 0.2690725, interval -0.6096389 to 0.2755308.
+def test_bucher_indirect_comparison_reproduces_a_published_worked_example():
+    y, se, lo, hi = sy.bucher(math.log(1.1), 0.2, math.log(1.3), 0.18, level=0.90)
+    assert (round(y, 7), round(se, 7), round(lo, 7), round(hi, 7)) == (-0.1670541, 0.2690725, -0.6096389, 0.2755308)
+
+
 def result(set_id, rows=ROWS):
-    spec = SETS.sets.set_index("set_id").loc[set_id].to_dict() | {"set_id": set_id}
-    return sy.synthesise(spec, SETS.members, rows)
+    return sy.synthesise(SETS.spec(set_id), SETS.members, rows, SETS.grade(set_id))
 
 
-def test_pooled_side_says_pooled_with_k_i2_and_prediction_interval():
-    r = result("durability-relapse-rr")
-    trad = r.sides["traditional"]
-    assert trad.kind == "pooled" and trad.pooled.k == 5
-    basis = sy.summary(trad, "risk ratio")["basis"]
-    assert basis.startswith("pooled, k = 5") and "I² =" in basis and "prediction interval" in basis
-    # Pooled on the log scale: the pooled ratio lies between the smallest and largest study ratios.
-    assert trad.effects["value"].min() < sy.to_display("risk ratio", trad.pooled.estimate) < trad.effects["value"].max()
+def _arms(row_ids):
+    rows = ROWS.set_index("row_id").loc[row_ids]
+    return float((rows["value"] / 100 * rows["n"]).sum()), float(rows["n"].sum())
 
 
-def test_a_single_trial_is_labelled_single_study_not_pooled():
-    r = result("durability-relapse-rr")
-    ket = r.sides["ketamine"]
-    assert ket.kind == "single"
-    assert sy.summary(ket, "risk ratio")["basis"] == "single study, not pooled (SUSTAIN-1 stable remitters)"
+def test_a_pooled_head_to_head_side_re_derives_from_its_trials_arms():
+    # TRANSFORM-1, -2, -3: remission with esketamine added against the antidepressant alone, from evidence.csv's arms.
+    members = SETS.members[SETS.members["set_id"] == "addon-remission-day28"]
+    ys, vs = [], []
+    for m in members.to_dict("records"):
+        e1, n1 = _arms(m["row_ids"].split(";"))
+        e2, n2 = _arms(m["control_row_ids"].split(";"))
+        y, v = sy.effectsize_2proportions(e1, n1, e2, n2, statistic="risk-ratio")
+        ys.append(y), vs.append(v)
+    res = sy.combine_effects(np.asarray(ys), np.asarray(vs), method_re="pm", use_t=False)
+    se = max(float(res.sd_eff_w_re_hksj), float(res.sd_eff_w_re))
+    half = sy.stats.t.ppf(0.975, len(ys) - 1) * se
+    side = result("addon-remission-day28").sides["direct"]
+    assert side.kind == "pooled" and side.pooled.k == len(ys) == 3
+    sm = sy.summary(side, "risk ratio")
+    assert sm["value"] == pytest.approx(math.exp(float(res.mean_effect_re)))
+    assert (sm["ci_low"], sm["ci_high"]) == pytest.approx((math.exp(res.mean_effect_re - half),
+                                                           math.exp(res.mean_effect_re + half)))
+    assert "pooled here from 3 trials" in sm["basis"]
 
 
-def test_a_published_pool_is_shown_as_pooled_by_its_review_never_re_pooled():
+def test_the_randomised_head_to_head_trials_are_in_sets_and_lead_their_questions():
+    direct = SETS.members[SETS.members["side"] == "direct"]
+    rows = " ".join(direct["row_ids"]) + " " + " ".join(direct["control_row_ids"].fillna(""))
+    for row in ("reif2023-1", "reif2023-2", "reif2023-3", "reif2023-4", "anand2023-3", "katz2021-4", "katz2021-6"):
+        assert row in rows
+    assert views.answer_non_response(ROWS).name == "set_escape-remission-week8_headline"
+    assert views.answer_durability(ROWS).name == "set_durability-escape-sustained_headline"
+
+
+def test_no_set_compares_single_arms_of_different_trials():
+    rows = ROWS.set_index("row_id")
+    for m in SETS.members.to_dict("records"):
+        if not isinstance(m["control_row_ids"], str) or not m["control_row_ids"]:
+            # without a control arm, a member is a published contrast (a ratio or a difference), never a share
+            assert all(rows.loc[r, "unit"] != "%" for r in m["row_ids"].split(";")), m["member_id"]
+    assert "remission-trd-rate" not in set(SETS.sets["set_id"])
+
+
+def test_a_side_published_the_other_way_round_and_a_single_trial_are_labelled_as_such():
+    r = result("durability-relapse-or")
+    assert r.sides["ketamine"].kind == "single"
+    assert sy.summary(r.sides["ketamine"], "odds ratio")["basis"].startswith("one trial (SUSTAIN-1")
+    assert r.sides["traditional"].kind == "published"
+    assert sy.summary(r.sides["traditional"], "odds ratio")["basis"].startswith("pooled by Kato 2021")
+
+
+def test_relapse_after_stopping_says_the_two_sides_are_different_experiments_and_certainty_is_not_backwards():
+    r = result("durability-relapse-or")
+    assert "different" in r.spec["title"].lower()
+    text = sy.headline(r)
+    assert text.startswith("These are different experiments")
+    # One enriched sponsor trial is not judged more certain than a 40-trial meta-analysis.
+    order = {c: i for i, c in enumerate(vocab.CERTAINTY)}
+    assert order[r.sides["ketamine"].certainty] >= order[r.sides["traditional"].certainty]
+    assert r.indirect is None  # no indirect comparison between different experiments
+    assert "stopping them" in text  # "continuing antidepressants ... than stopping them"
+
+
+def test_certainty_comes_from_the_grade_judgement_of_the_body_not_the_weakest_row():
+    spec, members = SETS.spec("onset-response-week1"), SETS.members
+    judged = SETS.grade("onset-response-week1")
+    worse = {**judged, "traditional": {**judged["traditional"], "imprecision": "very serious"}}
+    before = sy.synthesise(spec, members, ROWS, judged).sides["traditional"].certainty
+    after = sy.synthesise(spec, members, ROWS, worse).sides["traditional"].certainty
+    order = {c: i for i, c in enumerate(vocab.CERTAINTY)}
+    assert order[after] == min(order[before] + 2, 3)
+
+
+def test_an_interval_from_large_benefit_to_large_harm_is_very_uncertain_not_no_difference():
+    r = result("dropout-vs-placebo")
+    sentence = sy.side_sentence(r, "ketamine")
+    assert sentence.startswith("The evidence is very uncertain about the effect of IV ketamine")
+    assert "little to no difference" not in sentence and "little or no difference" not in sentence
+
+
+def test_little_to_no_difference_is_said_only_of_intervals_inside_the_minimal_important_difference():
+    from ketamine_evidence import grade as gr
+    for set_id in SETS.sets["set_id"]:
+        r = result(set_id)
+        for side, s in r.sides.items():
+            if s.kind in ("none", "several"):
+                continue
+            sm = sy.summary(s, r.spec["measure"])
+            if "little to no difference" in sy.side_sentence(r, side):
+                assert gr.size(r.spec["measure"], sm["value"], sm["ci_low"], sm["ci_high"], r.spec["mid"]) == "none"
+
+
+def test_imprecision_is_rated_down_where_an_interval_crosses_no_difference_and_an_important_effect():
+    from ketamine_evidence import grade as gr
+    for set_id in SETS.sets["set_id"]:
+        r = result(set_id)
+        measure, mid = r.spec["measure"], r.spec["mid"]
+        null = sy.NULL[measure]
+        for side, s in r.sides.items():
+            if s.kind in ("none", "several"):
+                continue
+            sm = sy.summary(s, measure)
+            if sm["ci_low"] is None:
+                continue
+            crosses_null = sm["ci_low"] < null < sm["ci_high"]
+            important = not gr._inside(measure, sm["ci_low"], mid) or not gr._inside(measure, sm["ci_high"], mid)
+            if crosses_null and important:
+                assert s.judgement["imprecision"] != "not serious", (set_id, side)
+
+
+@pytest.mark.parametrize("certainty,lo,hi,value,expected", [
+    ("high", 1.05, 1.20, 1.1, "X results in little to no difference in y."),
+    ("moderate", 0.95, 1.60, 1.2, "X probably results in slightly more y."),
+    ("low", 1.30, 2.00, 1.6, "X may result in more y."),
+    ("moderate", 0.50, 0.70, 0.6, "X probably results in fewer y."),
+    ("very low", 0.19, 8.28, 1.25, "The evidence is very uncertain about the effect of X on the outcome."),
+])
+def test_grade_statements_follow_santesso_2020_for_every_branch(certainty, lo, hi, value, expected):
+    from ketamine_evidence import grade as gr
+    words = {"more": "more y", "fewer": "fewer y", "none": "little to no difference in y"}
+    assert gr.statement(certainty, "X", "the outcome", words, "risk ratio", value, lo, hi, 0.25, 1.0) == expected
+
+
+def test_grade_statements_agree_with_their_subjects():
+    from ketamine_evidence import grade as gr
+    words = {"more": "more relapses than stopping it", "fewer": "fewer relapses than stopping it", "none": "x"}
+    said = gr.statement("moderate", "SSRIs", "relapse", words, "odds ratio", 0.4, 0.3, 0.5, 0.25, 1.0, plural=True,
+                        them=True)
+    assert said == "SSRIs probably result in fewer relapses than stopping them."
+    assert gr.statement("very low", "IV ketamine", "y", words, "odds ratio", 1, 0.1, 9, 0.25, 1.0).startswith(
+        "The evidence is very uncertain about the effect of IV ketamine")
+
+
+def test_the_indirect_comparison_is_bucher_through_the_common_comparator_and_labelled_not_randomised():
     r = result("onset-response-week1")
-    for side in r.sides.values():
-        assert side.kind == "published" and side.pooled is None
-    assert sy.summary(r.sides["ketamine"], "risk ratio")["basis"].startswith("pooled by Xu 2016")
+    ket, trad = ROWS.set_index("row_id").loc["xu2016-1"], ROWS.set_index("row_id").loc["taylor2006-1"]
+    se = lambda row: (math.log(row["ci_high"]) - math.log(row["ci_low"])) / (2 * sy.Z95)  # noqa: E731
+    y, _, lo, hi = sy.bucher(math.log(ket["value"]), se(ket), math.log(trad["value"]), se(trad))
+    assert (r.indirect.value, r.indirect.ci_low, r.indirect.ci_high) == pytest.approx((math.exp(y), math.exp(lo),
+                                                                                      math.exp(hi)))
+    text = sy.headline(r)
+    assert "Indirect comparison, not randomised" in text
+    assert r.indirect.certainty == "very low"  # intransitive: populations, schedules and controls differ
+    assert "not randomised" in views.comparison(ROWS, "onset-response-week1").warnings[-1]
 
 
-def test_published_figures_keep_the_interval_the_source_printed():
-    # Xu 2016: response at day 7, risk ratio 3.4 (95% CI 1.6 to 7.1), as printed.
-    eff = result("onset-response-week1").sides["ketamine"].effects.iloc[0]
-    assert (eff["value"], eff["ci_low"], eff["ci_high"]) == (3.4, 1.6, 7.1)
+def test_no_prediction_interval_in_a_headline_with_fewer_than_five_studies():
+    r = result("addon-remission-day28")
+    assert r.sides["direct"].pooled.k < sy.PI_HEADLINE_MIN_K
+    assert "prediction interval" not in sy.headline(r)
+    assert "prediction interval" in sy.heterogeneity_text(r).lower()
 
 
-def test_a_ratio_published_the_other_way_round_is_inverted_with_its_interval():
-    # Lewis 2021: hazard of relapse, discontinuation against maintenance, 2.06 (1.56 to 2.70).
-    eff = result("durability-relapse-hr").sides["traditional"].effects.set_index("member_id").loc["drh-lewis2021"]
-    assert eff["value"] == pytest.approx(1 / 2.06) and eff["ci_low"] == pytest.approx(1 / 2.70)
-    assert eff["ci_high"] == pytest.approx(1 / 1.56)
-
-
-def test_two_dose_arms_of_one_trial_are_combined_against_their_shared_control():
-    eff = result("response-gain-phase1").sides["ketamine"].effects.set_index("member_id").loc["rg1-transform1"]
-    assert eff["n_text"] == "n 229 vs 113"  # 115 + 114 esketamine patients against one control arm of 113
-    events = 0.541 * 115 + 0.531 * 114
-    assert eff["value"] == pytest.approx(100 * (events / 229 - 0.389), rel=1e-9)
-
-
-def test_filters_that_remove_one_side_say_which_side_is_missing_and_draw_nothing():
+def test_filters_that_remove_one_side_say_which_side_is_missing_and_how_to_clear_it():
     only_md = ROWS[ROWS["population"] == "major depression"]
-    v = views.comparison(only_md, "durability-relapse-rr")
+    v = views.comparison(only_md, "durability-relapse-or")
     assert v.empty
     assert v.message.startswith("No like-for-like comparison here")
-    assert "ketamine is missing" in v.message
+    assert "ketamine is filtered out" in v.message and "Clear the filters" in v.message
 
 
-def test_headline_sentences_carry_the_certainty_in_their_verb():
-    text = sy.headline(result("durability-relapse-rr"))
-    assert "Continuing esketamine probably results in fewer relapses" in text  # moderate certainty
-    assert "may result in fewer relapses" in text  # the traditional pool rests on low-certainty rows
-    assert "Placebo" not in text
-
-
-def test_every_question_opens_with_a_headline_that_names_ketamine_and_a_traditional_antidepressant():
+def test_every_question_opens_with_an_answer_that_names_ketamine():
     for dim, fn in views.ANSWERS.items():
         v = fn(ROWS)
         assert not v.empty, dim
-        low = v.message.lower()
-        assert "ketamine" in low and any(w in low for w in ("ssri", "snri", "antidepressant")), v.message
+        assert "ketamine" in v.message.lower() or "esketamine" in v.message.lower(), v.message
+
+
+def test_the_side_effect_answer_leads_with_the_harms_that_define_each_treatment():
+    v = views.answer_side_effects(ROWS)
+    harms = list(dict.fromkeys(v.counts["harm"]))
+    assert harms[0] == "dissociation" and "increased blood pressure" in harms and "sexual dysfunction" in harms
+    ticks = [t.replace("<br>", " ") for t in v.fig.layout.yaxis.ticktext]
+    assert ticks[0] == "<b>Dissociation</b>"
+    assert any("Traditional antidepressants: no figure in the data" in t for t in ticks)
+    assert any("SSRI · Clayton 2007" in t for t in ticks)
+    # Each drawn difference is the two arms of the same trials: dissociation from the label's two arms.
+    arms = ROWS.set_index("row_id").loc[["spravatopi-1", "spravatopi-2"], "value"]
+    drawn = v.counts[v.counts["harm"] == "dissociation"]["value"].dropna().iloc[0]
+    assert drawn == pytest.approx(arms.iloc[0] - arms.iloc[1])
 
 
 def test_prognostic_odds_ratios_never_enter_the_onset_treatment_effects():
@@ -137,24 +286,25 @@ def forest(set_id, compact=False):
 
 
 def test_forest_plot_labels_every_study_row_and_the_pool():
-    fig = forest("durability-relapse-rr")
+    fig = forest("addon-remission-day28")
     ticks = " ".join(fig.layout.yaxis.ticktext)
-    for study in ("Daly 2019", "Rapaport 2004", "Lepine 2004", "Keller 1998", "Kocsis 2007", "Lewis 2021",
-                  "Pooled, 5 studies"):
-        assert study in ticks
+    for label in ("TRANSFORM-1", "TRANSFORM-2", "TRANSFORM-3", "Pooled, 3 studies",
+                  "Ketamine against a newly started oral antidepressant with a placebo spray"):
+        assert label in ticks.replace("<br>", " ")
     assert len(fig.layout.yaxis.tickvals) == len(fig.layout.yaxis.ticktext)
 
 
 def test_forest_plot_squares_are_sized_by_weight():
-    fig = forest("durability-relapse-rr")
-    r = result("durability-relapse-rr").sides["traditional"].effects.set_index("study")
+    fig = forest("addon-remission-day28")
+    r = result("addon-remission-day28").sides["direct"].effects.set_index("sample")
     heaviest, lightest = r["weight"].idxmax(), r["weight"].idxmin()
     sizes = {}
     for t in fig.data:
         if t.marker is not None and t.marker.symbol == "square" and isinstance(t.marker.size, tuple):
             for y, s in zip(t.y, t.marker.size):
                 sizes[y] = s
-    ys = {label.split("<br>")[0].split(" · ")[0]: y for label, y in zip(fig.layout.yaxis.ticktext, fig.layout.yaxis.tickvals)}
+    ys = {label.split("<br>")[0].split(" · ")[-1]: y for label, y in zip(fig.layout.yaxis.ticktext,
+                                                                          fig.layout.yaxis.tickvals)}
     assert sizes[ys[heaviest]] > sizes[ys[lightest]]
 
 
@@ -167,8 +317,16 @@ def test_forest_plot_draws_the_pooled_diamond_and_prediction_interval():
     assert any(t.name == "Prediction interval" for t in fig.data)
 
 
+def test_forest_plot_draws_the_indirect_comparison_apart_and_labelled():
+    fig = forest("onset-response-week1")
+    ticks = [t.replace("<br>", " ") for t in fig.layout.yaxis.ticktext]
+    assert "<b>Indirect, not randomised</b>" in ticks
+    assert [t for t in fig.data if t.name == "Indirect (not randomised)"]
+    assert not [t for t in forest("onset-response-week1", compact=True).data if t.name == "Indirect (not randomised)"]
+
+
 def test_ratio_forest_plot_has_explicit_unambiguous_log_ticks_and_no_difference_at_1():
-    fig = forest("durability-relapse-rr")
+    fig = forest("durability-relapse-or")
     assert fig.layout.xaxis.type == "log"
     ticks = list(fig.layout.xaxis.tickvals)
     assert 1 in ticks and any(t < 1 for t in ticks)
@@ -182,24 +340,16 @@ def test_ratio_forest_plot_has_explicit_unambiguous_log_ticks_and_no_difference_
 
 
 def test_forest_plot_says_what_each_side_of_the_line_favours():
-    fig = forest("durability-relapse-rr")
+    fig = forest("durability-relapse-or")
     texts = [a.text.replace("<br>", " ") for a in fig.layout.annotations]
     assert any(t.startswith("← fewer relapse when it continues") for t in texts)
     assert any(t.endswith("more relapse when it continues →") for t in texts)
 
 
 def test_compact_forest_keeps_one_row_per_pooled_side():
-    fig = forest("durability-relapse-rr", compact=True)
+    fig = forest("response-gain-phase1", compact=True)
     ticks = " ".join(fig.layout.yaxis.ticktext)
-    assert "Pooled, 5 studies" in ticks and "Rapaport" not in ticks and "Daly 2019" in ticks
-
-
-def test_share_sets_have_no_line_of_no_difference():
-    fig = forest("remission-trd-rate")
-    assert not [t for t in fig.data if t.name == "No difference"]
-    assert fig.layout.xaxis.type != "log"
-    assert not fig.layout.annotations
-    assert np.all(np.array(fig.layout.xaxis.range) >= 0)
+    assert "Pooled, 3 studies" in ticks and "TRANSFORM-2" not in ticks and "Taylor 2006" in ticks
 
 
 # ---------------------------------------------------------------- ratio charts below the answer (every figure)

@@ -12,9 +12,12 @@ def test_sequence_runs_overview_to_caveats_with_known_views():
     assert list(seq["step"]) == list(range(1, len(seq) + 1))  # whole numbers, in order (as numbers, not text)
     assert seq["view"].isin(list(REGISTRY)).all()
     assert seq["view"].iloc[0] == "evidence_map" and seq["view"].iloc[-1] == "certainty_mix"
-    # Each of the four questions is revealed through its side-by-side answer, the same view its page opens with.
-    for needed in ("answer_onset", "answer_durability", "answer_non_response", "answer_side_effects"):
-        assert needed in set(seq["view"])
+    # Each of the four questions is revealed through a comparison set (an answer or a named set), never unlike rows.
+    from ketamine_evidence.comparison_sets import curated
+    from ketamine_evidence.views import SET_VIEWS
+    dims = {v.removeprefix("answer_") for v in seq["view"] if v.startswith("answer_")}
+    dims |= {curated().spec(SET_VIEWS[v])["dimension"] for v in seq["view"] if v in SET_VIEWS}
+    assert dims == {"onset", "durability", "non_response", "side_effects"}
     assert not seq["question"].str.contains(r"\d+\s*%").any()  # questions ask; figures come from the data
 
 
