@@ -43,6 +43,18 @@ FILTER_COLUMNS = {
 }
 
 
+def filters_removing(rows: pd.DataFrame, f: Filters) -> list[str]:
+    """Return the active filters (attribute names, years as 'years') that, each on its own, remove any of `rows`."""
+    out = []
+    for attr, col in FILTER_COLUMNS.items():
+        chosen = getattr(f, attr)
+        if chosen and not rows[col].isin(chosen).all():
+            out.append(attr)
+    if f.years is not None and not rows["year"].between(*f.years).all():
+        out.append("years")
+    return out
+
+
 def with_sources(evidence: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Return evidence rows with their source's short citation, year, DOI, PMID and a link."""
     cols = ["source_id", "short_citation", "citation", "year", "doi", "pmid", "url"]

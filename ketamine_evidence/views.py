@@ -14,7 +14,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts, compare, comparison_sets, evidence as ev, synthesis, vocab
+from . import charts, compare, comparison_sets, evidence as ev, findings, synthesis, vocab
 
 RATIO_UNITS = ("odds ratio", "risk ratio", "hazard ratio")
 
@@ -32,6 +32,11 @@ class View:
     message: str = ""
     warnings: list[str] = field(default_factory=list)
     note: str = ""
+    # The answer in plain words (people per 100, who, how sure), for the plain-language switch; empty for charts that
+    # describe rows rather than answer a question.
+    plain: str = ""
+    # The comparison sets behind an answer, so a page can tell which filter removed a side.
+    set_ids: tuple[str, ...] = ()
     # The numbers the chart draws when they are summaries (counts, medians, scores), shown as a table of their own.
     counts: pd.DataFrame | None = None
     # False for charts of counts (evidence map, certainty mix): the figures counted are listed in the evidence
@@ -370,6 +375,8 @@ def comparison(df: pd.DataFrame, set_id: str, compact: bool = False) -> View:
     v = View(f"set_{set_id}" + ("_headline" if compact else ""), spec["title"], "figures in this comparison",
              _set_rows(df, sets.members, set_id))
     v.message = synthesis.headline(result)
+    v.plain = findings.plain_answer(result)
+    v.set_ids = (set_id,)
     if result.missing:
         v.warnings = []
         return v
@@ -441,14 +448,17 @@ def harm_profile(df: pd.DataFrame) -> View:
     table = harm_table(results)
     v = View("harm_profile", "The harms that define each treatment", "side-effect figures against a control arm",
              _set_rows(df, sets.members, *harms["set_id"]))
+    v.set_ids = tuple(harms["set_id"])
     shown = table[table["value"].notna()] if not table.empty else table
     if shown.empty:
         v.message = ("No harm in the current selection has a figure against the control arm of the same trials. Clear "
                      "the filters to see the harm profile.")
         return v
     v.counts = table
-    lines = [synthesis.headline(r) for r in results if not r.missing]
-    v.message = " ".join(lines)
+    shown_results = [r for r in results if not r.missing]
+    v.message = " ".join(synthesis.headline(r) for r in shown_results)
+    v.plain = " ".join(f"{r.spec['outcome_words'][0].upper() + r.spec['outcome_words'][1:]}: "
+                       f"{findings.plain_answer(r)}" for r in shown_results)
     v.warnings = ["Each difference is against the control arm of the same trials; esketamine's control arm took a "
                   "newly started antidepressant with a placebo spray, the traditional drugs' a placebo tablet. Rows "
                   "marked 'no figure in the data' have no counterpart on the other side."]

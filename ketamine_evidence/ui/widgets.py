@@ -14,10 +14,12 @@ import streamlit as st
 
 from .. import findings, views
 from ..charts import serialised
+from ..comparison_sets import curated
 from ..data import DataValidationError
+from ..evidence import filters_removing
 from ..safe import spreadsheet_safe
 from .cache import Context, Shared, view
-from .filters import FILTER_WIDGETS, plain_mode
+from .filters import FILTER_WIDGETS, _reset_filters, plain_mode
 
 
 def md_escape(text: str) -> str:
@@ -195,20 +197,40 @@ def show_view(view, ctx: Context, key: str | None = None, heading: bool = True, 
           list_rows=view.list_rows, title=view.title)
 
 
-def show_comparison(v, key: str, heading: bool = True) -> None:
-    """Draw a comparison-set view: its sentence, what is not like-for-like, the forest plot, its tables and how
-    much the pooled studies disagree; or, when a side has no figure, only the sentence saying which."""
+def show_comparison(v, key: str, heading: bool = True, ctx: Context | None = None) -> None:
+    """Draw a comparison-set view: its sentence (in plain words with the plain-language switch, GRADE's words with the
+    numbers otherwise, the other one click below), what is not like-for-like, the forest plot, its tables and how much
+    the pooled studies disagree; or, when a side has no figure, which filter removed it and a button to clear them."""
     if heading:
         st.subheader(v.heading)
     if v.empty:
         st.warning(md_escape(v.message), icon=":material/compare_arrows:")
+        if ctx is not None:
+            _which_filters(v, ctx, key)
         return
-    key_message(v.message)
+    plain = plain_mode() and v.plain
+    key_message(v.plain if plain else v.message)
+    if v.plain:
+        with st.expander("In GRADE's words, with the numbers" if plain else "In plain words", key=f"{key}_words"):
+            st.text(v.message if plain else v.plain)
     if v.warnings:
         st.warning(md_escape("Not like-for-like: " + " ".join(v.warnings)), icon=":material/compare_arrows:")
     chart(v.screen_fig, v.alt, v.rows, key=key, counts=v.counts, title=v.title)
     if v.note:
         st.caption(md_escape(v.note))
+
+
+def _which_filters(v, ctx: Context, key: str) -> None:
+    """Say which active filters removed the answer's figures, and offer to clear them."""
+    sets = curated()
+    ids = {i for cell in sets.members.loc[sets.members["set_id"].isin(v.set_ids), ["row_ids", "control_row_ids"]]
+           .to_numpy().ravel() for i in (cell.split(";") if isinstance(cell, str) else [])}
+    culprits = filters_removing(ctx.all_rows[ctx.all_rows["row_id"].isin(ids)], ctx.filters)
+    if not culprits:
+        return
+    labels = {attr: label.lower() for attr, label, _ in FILTER_WIDGETS} | {"years": "publication year"}
+    st.caption("Removed by the " + ", ".join(labels[c] for c in culprits) + f" filter{'s' if len(culprits) > 1 else ''}.")
+    st.button("Clear the filters", key=f"{key}_clear", on_click=_reset_filters, icon=":material/filter_alt_off:")
 
 
 def answer(ctx: Context, dimension: str) -> None:
@@ -226,7 +248,7 @@ def answer(ctx: Context, dimension: str) -> None:
         st.dataframe(err.as_frame(), hide_index=True)
         return
     head = view(views.headline, ctx, dimension, wait="Comparing like with like…")
-    show_comparison(head, key=f"{dimension}_headline", heading=False)
+    show_comparison(head, key=f"{dimension}_headline", heading=False, ctx=ctx)
     st.subheader("Each comparison in detail")
     st.caption("Each set holds only figures that measure the same thing: the same outcome, population class, time "
                "window, kind of comparator and effect measure.")
@@ -237,7 +259,7 @@ def answer(ctx: Context, dimension: str) -> None:
         # Drawing it again made a reader scroll past a duplicate (and sent it twice).
         st.caption("This is the comparison drawn above, row for row. Pick another comparison to see it here.")
         return
-    show_comparison(detail, key=f"{dimension}_set_detail", heading=False)
+    show_comparison(detail, key=f"{dimension}_set_detail", heading=False, ctx=ctx)
 
 
 def _same_drawing(a, b) -> bool:

@@ -195,10 +195,12 @@ def test_plain_language_pictures_a_figure_as_100_people_and_uses_plain_help():
     expert_help = at.sidebar.multiselect(key="sidebar_populations").help
     at.sidebar.toggle(key="sidebar_plain").set_value(True).run()
     assert not at.exception
-    specs = [chart_spec(c) for c in charts(at)]
+    # The every-figure ratio charts are for experts; the answer keeps its forest plot, its sentence in plain words.
+    specs = [chart_spec(c) for c in charts(at) if not c.proto.id.endswith("_headline_chart")]
     icon = [t for t in chart_titles(at) if t.startswith("Out of 100 people")]
     assert len(icon) == 1 and "had a response" in icon[0]  # the open tab's; each tab is built when it opens
-    assert not any(s["layout"].get("xaxis", {}).get("type") == "log" for s in specs)  # ratios are for experts
+    assert not any(s["layout"].get("xaxis", {}).get("type") == "log" for s in specs)
+    assert " in 100 " in _plain(at.success[0].value) and "confident" in _plain(at.success[0].value)
     assert len(charts(at)) == n_charts - 1 + len(icon)
     assert at.sidebar.multiselect(key="sidebar_populations").help != expert_help
     assert at.query_params["plain"] in ("1", ["1"])
@@ -259,7 +261,8 @@ def test_question_page_opens_with_its_side_by_side_answer(path, dim):
     first_chart = charts(at)[0]
     assert first_chart.proto.id.endswith(f"-{dim}_headline_chart")
     ticks = " ".join(chart_spec(first_chart)["layout"]["yaxis"]["ticktext"]).replace("<br>", " ")
-    assert "Ketamine" in ticks and "Traditional antidepressants" in ticks
+    # Ketamine beside traditional antidepressants, or against an established treatment in the same trials.
+    assert "Ketamine" in ticks and ("Traditional antidepressants" in ticks or "Ketamine against " in ticks)
     message = _plain(at.success[0].value).lower()
     assert "ketamine" in message and "certainty" in message
     assert [h.value for h in at.header][:2] == ["The answer, side by side", "Every figure on this question"]
@@ -281,25 +284,32 @@ def test_an_answer_says_which_side_is_missing_when_the_filters_leave_no_like_for
     at.sidebar.multiselect(key="sidebar_populations").select("major depression").run()
     assert not at.exception
     warnings = " ".join(_plain(w.value) for w in at.warning)
-    assert "No like-for-like comparison here" in warnings and "ketamine is missing" in warnings
+    assert "No like-for-like comparison here" in warnings and "is filtered out" in warnings
     assert not [c for c in charts(at) if c.proto.id.endswith("-durability_headline_chart")]
+    assert "Removed by the population filter." in [c.value for c in at.caption]
+    at.button(key="durability_headline_clear").click().run()
+    assert [c for c in charts(at) if c.proto.id.endswith("-durability_headline_chart")]
 
 
 def test_picking_another_comparison_redraws_its_forest_plot():
     at = open_page("pages/2_Durability.py")
-    assert at.selectbox(key="durability_set").value == "durability-relapse-rr"
-    at.selectbox(key="durability_set").set_value("durability-relapse-hr").run()
+    assert at.selectbox(key="durability_set").value == "durability-escape-sustained"
+    at.selectbox(key="durability_set").set_value("durability-relapse-or").run()
     spec = chart_spec(chart_by_key(at, "durability_set_detail_chart"))
-    assert spec["layout"]["xaxis"]["title"]["text"] == "Hazard ratio (log scale)"
-    assert "Lewis 2021" in " ".join(spec["layout"]["yaxis"]["ticktext"])
+    assert spec["layout"]["xaxis"]["title"]["text"] == "Odds ratio (log scale)"
+    assert "Kato 2021" in " ".join(spec["layout"]["yaxis"]["ticktext"])
 
 
 def test_briefing_page_opens_with_a_key_point_per_question():
     at = open_page("pages/8_Briefing.py")
     assert [s.value for s in at.header][:2] == ["Briefing for the current view", "Key points"]
-    points = [t.value for t in at.text if "certainty" in t.value and "ketamine" in t.value.lower()]
-    assert len(points) == 4
-    assert sum(_plain(c.value).startswith("Sources: ") for c in at.caption) == 4
+    from ketamine_evidence import comparison_sets
+
+    outcomes = comparison_sets.curated().sets["sof_order"].notna().sum()
+    points = [t.value for t in at.text if not t.value.startswith("•")  # the data changelog's bullets
+              and (" in 100 " in t.value or "in every 100" in t.value or " times " in t.value)]
+    assert len(points) == outcomes  # one plain answer per row of the summary of findings
+    assert sum("Rests on: " in _plain(c.value) for c in at.caption) == outcomes
 
 
 def test_a_pasted_search_longer_than_its_limit_keeps_what_fits_instead_of_emptying_the_box():
@@ -373,14 +383,14 @@ def test_a_search_that_matches_nothing_blames_the_search_not_the_filters():
 def test_a_question_page_does_not_draw_its_headline_comparison_twice_and_draws_any_other_picked():
     from ketamine_evidence import views
 
-    at = open_page("pages/1_Onset.py")
+    at = open_page("pages/2_Durability.py")
     keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at)]
-    # Nothing is pooled by the dashboard in the headline set, so its full forest plot is the headline chart itself.
-    assert "onset_headline_chart" in keys and "onset_set_detail_chart" not in keys
+    # One trial, nothing pooled or compared indirectly: its full forest plot is the headline chart itself.
+    assert "durability_headline_chart" in keys and "durability_set_detail_chart" not in keys
     assert any("This is the comparison drawn above" in c.value for c in at.caption)
-    second_id, second_title = views.set_choices("onset")[1]
-    at.selectbox(key="onset_set").set_value(second_id).run()
-    assert chart_by_key(at, "onset_set_detail_chart")
+    second_id, second_title = views.set_choices("durability")[1]
+    at.selectbox(key="durability_set").set_value(second_id).run()
+    assert chart_by_key(at, "durability_set_detail_chart")
     assert second_title in chart_titles(at)
     assert not any("This is the comparison drawn above" in c.value for c in at.caption)
 
