@@ -103,7 +103,7 @@ def _side_clause(result: sy.SetResult, side: str) -> str:
     else:
         said = (f"the {'odds' if measure == 'odds ratio' else 'rate'} that someone {spec['plain_outcome']} on {group} "
                 f"{'were' if measure == 'odds ratio' else 'was'} {sm['value']:.2f} times that on {control}")
-    return said + " (no per-100 figure: the source gives no rate in the control group)"
+    return said + " (no per-100 figure in the source)"
 
 
 def plain_answer(result: sy.SetResult) -> str:
