@@ -14,7 +14,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts, compare, comparison_sets, evidence as ev, findings, synthesis, vocab
+from . import after_stopping, charts, compare, comparison_sets, evidence as ev, findings, synthesis, vocab
 
 RATIO_UNITS = ("odds ratio", "risk ratio", "hazard ratio")
 
@@ -195,6 +195,18 @@ def durability_ratios(df: pd.DataFrame) -> View:
                                                     favours=("less relapse in the row's first-named arm",
                                                              "more relapse in the row's first-named arm")),
                    "Relative relapse effects", "Ratios below 1 favour the treatment named in the row.", ev.ratio_message)
+
+
+def durability_after_stopping(df: pd.DataFrame) -> View:
+    """What the data holds on how long benefit lasts once treatment stops: each figure with what stopped and what
+    differs, listed side by side and never set against each other (no trial compared them)."""
+    table = after_stopping.table(df, after_stopping.curated())
+    v = View("after_stopping", "How long does the benefit last after treatment stops?",
+             "figures on what happens after treatment stops", df[df["row_id"].isin(after_stopping.curated()["row_id"])])
+    v.counts = table
+    v.message = after_stopping.MESSAGE if not table.empty else ""
+    v.list_rows = False
+    return v
 
 
 def durability_days(df: pd.DataFrame) -> View:

@@ -5,7 +5,21 @@ import streamlit as st
 from ketamine_evidence import evidence as ev, ui, views
 
 
+AFTER_COLUMNS = {"side": "Side", "study": "Study", "what_stopped": "What stopped", "figure": "Figure",
+                 "other_arm": "The trial's other arm", "what": "What it counts", "over": "Over what time",
+                 "design": "Design", "population": "Who", "certainty": "Certainty of the figure",
+                 "differs": "What differs", "link": "Source"}
+
+
 def body(ctx: ui.Context) -> None:
+    after = ui.view(views.durability_after_stopping, ctx)
+    st.header(after.heading)
+    if after.counts is None or after.counts.empty:
+        ui.empty(after.empty_what, ctx)
+    else:
+        st.info(after.message, icon=":material/compare_arrows:")
+        st.dataframe(after.counts[list(AFTER_COLUMNS)], hide_index=True, key="durability_after_table",
+                     column_config={**AFTER_COLUMNS, "link": st.column_config.LinkColumn("Source")})
     ui.answer(ctx, "durability")
     st.header("Every figure on this question")
     ui.show_view(ui.view(views.durability_relapse, ctx), ctx)

@@ -257,7 +257,10 @@ def _plain(text: str) -> str:
 def test_question_page_opens_with_its_side_by_side_answer(path, dim):
     at = open_page(path)
     assert not at.exception
-    assert at.header[0].value == "The answer, side by side"
+    headers = [h.value for h in at.header]
+    # Durability first lists what the data holds on benefit after treatment stops (a table, not an answer).
+    lead = ["How long does the benefit last after treatment stops?"] if dim == "durability" else []
+    assert headers[:len(lead) + 2] == lead + ["The answer, side by side", "Every figure on this question"]
     first_chart = charts(at)[0]
     assert first_chart.proto.id.endswith(f"-{dim}_headline_chart")
     ticks = " ".join(chart_spec(first_chart)["layout"]["yaxis"]["ticktext"]).replace("<br>", " ")
@@ -265,7 +268,6 @@ def test_question_page_opens_with_its_side_by_side_answer(path, dim):
     assert "Ketamine" in ticks and ("Traditional antidepressants" in ticks or "Ketamine against " in ticks)
     message = _plain(at.success[0].value).lower()
     assert "ketamine" in message and "certainty" in message
-    assert [h.value for h in at.header][:2] == ["The answer, side by side", "Every figure on this question"]
 
 
 def test_overview_opens_with_the_four_answers_before_the_evidence_count():
@@ -393,6 +395,15 @@ def test_a_question_page_does_not_draw_its_headline_comparison_twice_and_draws_a
     assert chart_by_key(at, "durability_set_detail_chart")
     assert second_title in chart_titles(at)
     assert not any("This is the comparison drawn above" in c.value for c in at.caption)
+
+
+def test_durability_lists_benefit_after_stopping_with_what_differs_and_no_pair_of_numbers_as_an_answer():
+    at = open_page("pages/2_Durability.py")
+    table = next(d.value for d in at.dataframe if "What differs" in d.value.columns)
+    assert {"Ketamine", "Traditional antidepressants"} == set(table["Side"])
+    assert "Diamond 2014" in set(table["Study"])  # the Oxford series the dashboard began from
+    assert table["What differs"].str.len().min() > 20
+    assert any("No trial compared how long benefit lasts" in _plain(i.value) for i in at.info)
 
 
 def test_only_the_open_outcome_tab_is_built_and_opening_another_draws_it():

@@ -13,10 +13,10 @@ pytestmark = pytest.mark.e2e
 # one when the picked comparison is the headline's own set and would draw the same chart.
 PAGES = [
     ("", "Ketamine vs traditional antidepressants", 4),  # the four answers; the evidence base is folded
-    ("Onset", "Onset speed", 4),  # its headline set is not drawn twice (the detail would be the same chart)
-    ("Durability", "Durability", 5),
-    ("Non_response", "Response and non-response", 5),  # one outcome tab built at a time
-    ("Side_effects", "Side effects", 4),
+    ("Onset", "Onset speed", 5),  # the detail adds the indirect comparison the compact headline leaves out
+    ("Durability", "Durability", 4),  # its headline set (one trial) is not drawn twice: the detail is the same chart
+    ("Non_response", "Response and non-response", 4),  # the same; and one outcome tab built at a time
+    ("Side_effects", "Side effects", 5),  # the harm profile, then the first harm's forest plot
     ("Evidence_explorer", "Evidence explorer and sources", 0),
     ("Claim_checker", "Claim checker", 0),
     ("Briefing", "Briefing", 0),

@@ -244,3 +244,20 @@ def test_a_grade_rating_outside_grades_words_is_refused(sets_copy):
     save(folder, "grade.csv", grades)
     p = problems_after(folder)
     assert any(x.file == "grade.csv" and x.column == "imprecision" for x in p)
+
+
+# ---------------------------------------------------------------- after the last dose
+
+
+def test_after_stopping_figures_are_checked_against_the_evidence(tmp_path):
+    from ketamine_evidence import after_stopping
+
+    assert len(after_stopping.read(EVIDENCE)) >= 4
+    text = (DATA_DIR / "after_stopping.csv").read_text(encoding="utf-8")
+    bad = text.replace("lewis2021-2,lewis2021-1,traditional", "lewis2021-2,kato2021-2,traditional")
+    bad = bad.replace("diamond2014-5,,ketamine", "diamond2014-99,,ketamine")
+    (tmp_path / "after_stopping.csv").write_text(bad, encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        after_stopping.read(EVIDENCE, tmp_path)
+    found = {(p.row_id, p.column) for p in info.value.problems}
+    assert ("diamond2014-99", "row_id") in found and ("lewis2021-2", "control_row_id") in found
