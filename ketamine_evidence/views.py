@@ -491,18 +491,18 @@ def harm_table(results: list) -> pd.DataFrame:
         for side, s in r.sides.items():
             label = comparison_sets.SIDE_LABELS[side]
             if s.kind == "none":
-                out.append({"harm": harm, "side": label, "group": "", "figure": "",
+                out.append({"harm": harm, "side": label, "group": "", "figure": "", "n": "",
                             "value": None, "ci_low": None, "ci_high": None, "arms": "",
                             "certainty": "", "note": "no figure in the data" if not s.curated else "filtered out"})
                 continue
             for e in s.effects.to_dict("records"):
                 arms = e.get("arms")
-                out.append({"harm": harm, "side": label, "group": e["group"], "figure": e["sample"],
+                out.append({"harm": harm, "side": label, "group": e["group"], "figure": e["sample"], "n": e["n_text"],
                             "value": e["value"], "ci_low": e["ci_low"], "ci_high": e["ci_high"],
                             "arms": (f"{100 * arms[0] / arms[1]:.0f} vs {100 * arms[2] / arms[3]:.0f} per 100"
                                      if isinstance(arms, tuple) else ""),
                             "certainty": s.certainty, "note": e["how"]})
-    return pd.DataFrame(out, columns=["harm", "side", "group", "figure", "value", "ci_low", "ci_high", "arms",
+    return pd.DataFrame(out, columns=["harm", "side", "group", "figure", "n", "value", "ci_low", "ci_high", "arms",
                                       "certainty", "note"])
 
 

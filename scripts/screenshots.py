@@ -77,6 +77,20 @@ def _whole_page(page, path: Path, width: int) -> None:
     page.screenshot(path=str(path))
 
 
+def _summary_of_findings(page, out: Path, size: str) -> list[Path]:
+    """Photograph the overview's first screen as a reader lands on it, then its summary-of-findings table opened."""
+    first = out / f"overview_first_screen_{size}px.png"
+    page.screenshot(path=str(first))
+    page.get_by_text("The summary-of-findings table", exact=False).first.click()
+    table = page.locator("[data-testid='stExpander']").filter(has_text="The summary-of-findings table").first
+    table.locator("[data-testid='stDataFrame']").wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    table.scroll_into_view_if_needed()
+    target = out / f"summary_of_findings_{size}px.png"
+    table.screenshot(path=str(target))
+    return [first, target]
+
+
 def _live_class(browser, url: str, out: Path) -> list[Path]:
     """Photograph a live class: join code, a phone answering, the live count, and the reveal on both screens."""
     from ketamine_evidence import classroom as cr
@@ -152,6 +166,8 @@ def main() -> int:
                         target = out / f"answer_{name}_{size}px.png"
                         chart.screenshot(path=str(target))
                         written.append(target)
+                    if name == "overview":
+                        written += _summary_of_findings(page, out, size)
                     target = out / f"page_{name}_{size}px.png"
                     _whole_page(page, target, w)
                     written.append(target)

@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from ketamine_evidence import vocab  # noqa: E402
 from ketamine_evidence.comparison_sets import MEMBER_COLUMNS, OVERLAP_COLUMNS, SET_COLUMNS  # noqa: E402
 from ketamine_evidence.data import EVIDENCE_COLUMNS, SOURCE_COLUMNS  # noqa: E402
+from ketamine_evidence.after_stopping import COLUMNS as AFTER_STOPPING_COLUMNS  # noqa: E402
 from ketamine_evidence.grade import GRADE_COLUMNS  # noqa: E402
 from ketamine_evidence.teaching import SEQUENCE_COLUMNS  # noqa: E402
 
@@ -122,6 +123,9 @@ AUX_RESOURCES = {
               "contrast or the indirect comparison): where it starts and, for each of the five domains, a rating "
               "(not serious, serious, very serious) with a one-line reason.",
               {c: "string" for c in GRADE_COLUMNS}, ["set_id", "target"]),
+    "after_stopping": ("after_stopping.csv", "Figures on what happens after treatment stops (how long benefit lasts, "
+                       "relapse after stopping), each with what stopped and what differs, listed side by side and "
+                       "never set against each other.", {c: "string" for c in AFTER_STOPPING_COLUMNS}, ["row_id"]),
     "comparison_members": ("comparison_members.csv", "The evidence rows in each comparison set, each with its side, "
                            "sample and the reason it fits.", {c: "string" for c in MEMBER_COLUMNS}, ["member_id"]),
     "sample_overlaps": ("sample_overlaps.csv", "Samples that share patients, never pooled together.",

@@ -131,6 +131,11 @@ def _style(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
     return fig
 
 
+# Marks a chart whose rows are labelled on the y axis (forest plots, the harm profile), so the browser tests can find
+# every such answer chart and check each label is drawn whole.
+ROW_LABELLED = {"rows": "labelled"}
+
+
 def _escape(v) -> str:
     return str(v).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 

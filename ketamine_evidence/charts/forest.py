@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import vocab
-from .base import COLOURS, LOG_TICKS, _escape, _favours_words, _style, _wrapped
+from .base import COLOURS, LOG_TICKS, ROW_LABELLED, _escape, _favours_words, _style, _wrapped
 
 # ---------------------------------------------------------------- forest plots (comparison sets)
 
@@ -203,5 +203,5 @@ def forest_chart(result, compact: bool = False, title: str | None = None) -> go.
     fig.update_xaxes(title_text=x_title, showgrid=True)
     fig = _style(fig, title if title is not None else spec["title"], height=int(170 + 30 * n_rows))
     # Room on the right for the arrow that ends the right-hand words.
-    fig.update_layout(legend_title_text="", margin_r=24)
+    fig.update_layout(legend_title_text="", margin_r=24, meta=ROW_LABELLED)
     return fig

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import vocab
-from .base import COLOURS, SYMBOLS, _escape, _favours_words, _style, _wrapped
+from .base import COLOURS, ROW_LABELLED, SYMBOLS, _escape, _favours_words, _style, _wrapped
 
 def profile_chart(prof: pd.DataFrame) -> go.Figure:
     """Return the side-effect profile: one row per effect, one marker per treatment group (median incidence, bars
@@ -70,7 +70,8 @@ def harm_profile_chart(table: pd.DataFrame) -> go.Figure:
     drawn = rows[rows["kind"] == "figure"]
     for group in [g for g in vocab.TREATMENT_GROUPS if g in set(drawn["group"])]:
         g = drawn[drawn["group"] == group]
-        hover = [f"<b>{_escape(r.harm)}</b> · {_escape(r.side)}<br>{_escape(r.figure)}: {r.value:+.1f} per 100 "
+        hover = [f"<b>{_escape(r.harm)}</b> · {_escape(r.side)}<br>{_escape(r.figure)} · n = "
+                 f"{_escape(r.n.removeprefix('n ') or 'not reported')}<br>{r.value:+.1f} per 100 "
                  f"(95% CI {r.ci_low:+.1f} to {r.ci_high:+.1f})" + (f"<br>{_escape(r.arms)}" if r.arms else "")
                  + f"<br>Certainty: {_escape(r.certainty)}" for r in g.itertuples()]
         fig.add_trace(go.Scatter(
@@ -90,9 +91,9 @@ def harm_profile_chart(table: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(tickvals=rows["y"].tolist(), ticktext=rows["label"].tolist(), range=[y_end - room - 0.15, 0.35],
                      showgrid=False, zeroline=False, automargin=True, tickfont={"size": 12})
     # The line of no difference in the middle, so "fewer" and "more" read the same way as on every forest plot.
-    fig.update_xaxes(title_text="Extra patients per 100 against control", range=[-reach, reach], zeroline=False)
+    fig.update_xaxes(title_text="Extra per 100 vs control", range=[-reach, reach], zeroline=False)
     span = 0.35 - (y_end - room - 0.15)
     fig = _style(fig, "The harms that define each treatment (extra per 100 against control)",
                  height=int(190 + 62 * span))
-    fig.update_layout(legend_title_text="Treatment group")
+    fig.update_layout(legend_title_text="Treatment group", meta=ROW_LABELLED)
     return fig

@@ -67,6 +67,23 @@ def problems_after_editing(sets_copy, member_id, **cells):
     return problems_after(folder)
 
 
+def problems_after_adding(sets_copy, like, **cells):
+    """Add a member to the copy, a copy of member `like` with some cells changed; return the loader's problems."""
+    folder, members, _ = sets_copy
+    extra = members.iloc[[_member(members, like)]].copy()
+    extra[list(cells)] = list(cells.values())
+    save(folder, "comparison_members.csv", pd.concat([members, extra]))
+    return problems_after(folder)
+
+
+def problems_after_editing_set(sets_copy, set_id, **cells):
+    """Change some cells of one set in the copy, then return the loader's problems."""
+    folder, _, sets = sets_copy
+    sets.loc[sets.index[sets["set_id"] == set_id][0], list(cells)] = list(cells.values())
+    save(folder, "comparison_sets.csv", sets)
+    return problems_after(folder)
+
+
 def test_a_row_whose_outcome_is_not_the_sets_is_refused(sets_copy):
     # Hudson 2005 reports stopping for adverse events, not relapse.
     p = problems_after_editing(sets_copy, "dor-sustain1", row_ids="hudson2005-1", control_row_ids="hudson2005-2")
@@ -75,20 +92,14 @@ def test_a_row_whose_outcome_is_not_the_sets_is_refused(sets_copy):
 
 
 def test_a_row_from_another_population_is_refused(sets_copy):
-    folder, _, sets = sets_copy
-    i = sets.index[sets["set_id"] == "durability-relapse-or"][0]
-    sets.loc[i, "populations"] = "major depression"  # SUSTAIN-1 is in treatment-resistant depression
-    save(folder, "comparison_sets.csv", sets)
-    p = problems_after(folder)
+    # SUSTAIN-1 is in treatment-resistant depression.
+    p = problems_after_editing_set(sets_copy, "durability-relapse-or", populations="major depression")
     assert any(x.row_id == "dor-sustain1" and "population 'treatment-resistant depression'" in x.message for x in p)
 
 
 def test_a_row_outside_the_time_window_is_refused(sets_copy):
-    folder, _, sets = sets_copy
-    i = sets.index[sets["set_id"] == "onset-response-week1"][0]
-    sets.loc[i, ["window_min_hours", "window_max_hours"]] = ["12", "36"]  # a 24-hour window; the members are day 7
-    save(folder, "comparison_sets.csv", sets)
-    p = problems_after(folder)
+    # A 24-hour window; the members are day 7.
+    p = problems_after_editing_set(sets_copy, "onset-response-week1", window_min_hours="12", window_max_hours="36")
     assert {x.row_id for x in p if "outside the set's window" in x.message} == {"orw1-xu2016", "orw1-taylor2006"}
 
 
@@ -99,13 +110,9 @@ def test_a_prognostic_figure_never_enters_a_set(sets_copy):
 
 
 def test_a_published_meta_analysis_is_never_pooled_with_other_members(sets_copy):
-    folder, members, _ = sets_copy
     # TRANSFORM's remission contrasts pool; Ma 2025's pooled risk ratio (ketamine against ECT) may hold such trials.
-    extra = members.iloc[[_member(members, "ard28-transform1")]].copy()
-    extra[["member_id", "row_ids", "control_row_ids", "sample"]] = ["ard28-ma2025", "ma2025-2", "",
-                                                                    "Ma 2025 meta-analysis"]
-    save(folder, "comparison_members.csv", pd.concat([members, extra]))
-    p = problems_after(folder)
+    p = problems_after_adding(sets_copy, "ard28-transform1", member_id="ard28-ma2025", row_ids="ma2025-2",
+                              control_row_ids="", sample="Ma 2025 meta-analysis")
     assert any(x.row_id == "ard28-ma2025" and "published meta-analysis cannot be pooled" in x.message for x in p)
 
 
@@ -145,10 +152,7 @@ def test_a_set_without_a_ketamine_side_compares_nothing_and_is_refused(sets_copy
 
 
 def test_a_question_with_two_headlines_is_refused(sets_copy):
-    folder, _, sets = sets_copy
-    sets.loc[sets["set_id"] == "onset-response-gain-week1", "rank"] = "1"
-    save(folder, "comparison_sets.csv", sets)
-    p = problems_after(folder)
+    p = problems_after_editing_set(sets_copy, "onset-response-gain-week1", rank="1")
     assert any("exactly one headline set" in x.message for x in p)
 
 
@@ -176,36 +180,24 @@ def test_a_share_of_one_arm_without_its_control_arm_is_refused(sets_copy):
 
 
 def test_a_share_of_patients_is_not_a_set_measure(sets_copy):
-    folder, _, sets = sets_copy
-    sets.loc[sets["set_id"] == "escape-remission-week8", "measure"] = "proportion"
-    save(folder, "comparison_sets.csv", sets)
-    p = problems_after(folder)
+    p = problems_after_editing_set(sets_copy, "escape-remission-week8", measure="proportion")
     assert any(x.row_id == "escape-remission-week8" and x.column == "measure" for x in p)
 
 
 def test_sides_that_are_different_experiments_must_say_so_in_the_title_and_make_no_indirect_comparison(sets_copy):
-    folder, _, sets = sets_copy
-    i = sets.index[sets["set_id"] == "durability-relapse-or"][0]
-    sets.loc[i, ["title", "indirect", "transitivity"]] = ["Relapse when treatment stops (odds ratio)", "yes", "x"]
-    save(folder, "comparison_sets.csv", sets)
-    p = problems_after(folder)
+    p = problems_after_editing_set(sets_copy, "durability-relapse-or", title="Relapse when treatment stops (odds ratio)",
+                                   indirect="yes", transitivity="x")
     assert any(x.row_id == "durability-relapse-or" and x.column == "title" for x in p)
     assert any(x.row_id == "durability-relapse-or" and x.column == "indirect" for x in p)
 
 
 def test_an_indirect_comparison_must_name_what_differs_between_the_trials(sets_copy):
-    folder, _, sets = sets_copy
-    sets.loc[sets["set_id"] == "onset-response-week1", "transitivity"] = ""
-    save(folder, "comparison_sets.csv", sets)
-    p = problems_after(folder)
+    p = problems_after_editing_set(sets_copy, "onset-response-week1", transitivity="")
     assert any(x.row_id == "onset-response-week1" and x.column == "transitivity" for x in p)
 
 
 def test_every_set_states_who_may_enter_it(sets_copy):
-    folder, _, sets = sets_copy
-    sets.loc[sets["set_id"] == "nausea-vs-control", "eligibility"] = ""
-    save(folder, "comparison_sets.csv", sets)
-    p = problems_after(folder)
+    p = problems_after_editing_set(sets_copy, "nausea-vs-control", eligibility="")
     assert any(x.row_id == "nausea-vs-control" and x.column == "eligibility" for x in p)
 
 
@@ -217,12 +209,8 @@ def test_a_head_to_head_comparator_is_an_active_treatment_not_placebo(sets_copy)
 
 def test_head_to_head_trials_pool_only_with_the_same_kind_of_comparator(sets_copy):
     # ESCAPE-TRD's quetiapine arm is not TRANSFORM's newly started antidepressant.
-    folder, members, _ = sets_copy
-    extra = members.iloc[[_member(members, "ard28-transform2")]].copy()
-    extra[["member_id", "row_ids", "control_row_ids", "sample"]] = ["ard28-escape", "reif2023-1", "reif2023-2",
-                                                                    "ESCAPE-TRD"]
-    save(folder, "comparison_members.csv", pd.concat([members, extra]))
-    p = problems_after(folder)
+    p = problems_after_adding(sets_copy, "ard28-transform2", member_id="ard28-escape", row_ids="reif2023-1",
+                              control_row_ids="reif2023-2", sample="ESCAPE-TRD")
     assert any(x.row_id == "addon-remission-day28" and "same kind of comparator" in x.message for x in p)
 
 

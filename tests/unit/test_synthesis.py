@@ -441,3 +441,77 @@ def test_onset_time_axis_has_few_level_ticks_that_fit_a_phone():
 def test_counts_take_the_right_number():
     assert vocab.counted(1, "figure") == "1 figure" and vocab.counted(2, "source") == "2 sources"
     assert charts.alt_text("X", ROWS.head(1)).startswith("X: 1 published figure from 1 source,")
+
+
+# ---------------------------------------------------------------- every headline and table cell re-derives
+
+
+STAT = {"risk ratio": "risk-ratio", "odds ratio": "odds-ratio", "risk difference": "diff"}
+
+
+def _expected(m, measure):
+    """Re-derive one member's effect from evidence.csv, independently of the package: (analysis value, variance)."""
+    rows = ROWS.set_index("row_id")
+    treat = m["row_ids"].split(";")
+    control = m["control_row_ids"].split(";") if isinstance(m["control_row_ids"], str) and m["control_row_ids"] else []
+    if control:
+        e1, n1 = _arms(treat)
+        e2, n2 = _arms(control)
+        y, v = sy.effectsize_2proportions(e1, n1, e2, n2, statistic=STAT[measure])
+        return float(y), float(v)
+    r = rows.loc[treat[0]]
+    if measure == "risk difference":
+        return r["value"] / 100, ((r["ci_high"] - r["ci_low"]) / 100 / (2 * sy.Z95)) ** 2 if pd.notna(r["ci_low"]) else np.nan
+    return math.log(r["value"]), ((math.log(r["ci_high"]) - math.log(r["ci_low"])) / (2 * sy.Z95)) ** 2 \
+        if pd.notna(r["ci_low"]) else np.nan
+
+
+def _or_none(x):
+    return None if pd.isna(x) else float(x)
+
+
+@pytest.mark.parametrize("set_id", list(SETS.sets["set_id"]))
+def test_every_side_of_every_set_re_derives_from_its_members(set_id):
+    spec, r = SETS.spec(set_id), result(set_id)
+    measure = spec["measure"]
+    back = (lambda x: math.exp(x)) if measure != "risk difference" else (lambda x: 100 * x)  # noqa: E731
+    for side, s in r.sides.items():
+        members = SETS.members[(SETS.members["set_id"] == set_id) & (SETS.members["side"] == side)]
+        got = sy.summary(s, measure)
+        if s.kind in ("single", "published"):
+            m = members.iloc[0].to_dict()
+            y, v = _expected(m, measure)
+            assert got["value"] == pytest.approx(back(y))
+            if not isinstance(m["control_row_ids"], str) or not m["control_row_ids"]:
+                # A published figure keeps the interval its source printed.
+                row = ROWS.set_index("row_id").loc[m["row_ids"]]
+                assert (got["ci_low"], got["ci_high"]) == (_or_none(row["ci_low"]), _or_none(row["ci_high"]))
+            elif not math.isnan(v):
+                assert (got["ci_low"], got["ci_high"]) == pytest.approx((back(y - sy.Z95 * math.sqrt(v)),
+                                                                          back(y + sy.Z95 * math.sqrt(v))), rel=1e-6)
+        elif s.kind == "pooled":
+            ys, vs = zip(*(_expected(m, measure) for m in members.to_dict("records")))
+            res = sy.combine_effects(np.asarray(ys), np.asarray(vs), method_re="pm", use_t=False)
+            se = max(float(res.sd_eff_w_re_hksj), float(res.sd_eff_w_re)) if len(ys) >= 3 else float(res.sd_eff_w_re)
+            q = sy.stats.t.ppf(0.975, len(ys) - 1) if len(ys) >= 3 else sy.Z95
+            mu = float(res.mean_effect_re)
+            assert (got["value"], got["ci_low"], got["ci_high"]) == pytest.approx((back(mu), back(mu - q * se),
+                                                                                  back(mu + q * se)))
+        elif s.kind == "several":
+            assert len(s.effects) == len(members) >= 2 and got["value"] is None  # listed, never summarised
+
+
+@pytest.mark.parametrize("set_id", list(SETS.sets.loc[SETS.sets["sof_order"].notna(), "set_id"]))
+def test_the_plain_answer_gives_people_per_100_from_the_trials_own_arms(set_id):
+    from ketamine_evidence import findings
+
+    r = result(set_id)
+    plain = findings.plain_answer(r)
+    for side, s in r.sides.items():
+        members = SETS.members[(SETS.members["set_id"] == set_id) & (SETS.members["side"] == side)]
+        if s.kind != "single" or not isinstance(members.iloc[0]["control_row_ids"], str):
+            continue
+        m = members.iloc[0]
+        e1, n1 = _arms(m["row_ids"].split(";"))
+        e2, n2 = _arms(m["control_row_ids"].split(";"))
+        assert f"{100 * e1 / n1:.0f} in 100" in plain and f"{100 * e2 / n2:.0f} in 100" in plain
