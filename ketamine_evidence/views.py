@@ -440,6 +440,7 @@ SET_VIEWS = {
     "set_addon_remission": "addon-remission-day28",
     "set_response_gain": "response-gain-phase1",
     "set_relapse_stop": "durability-relapse-or",
+    "set_nausea": "nausea-vs-control",
 }
 
 

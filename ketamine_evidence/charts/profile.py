@@ -48,7 +48,7 @@ def harm_rows(table: pd.DataFrame) -> pd.DataFrame:
     out, y = [], 0.0
     for harm in dict.fromkeys(table["harm"]):
         out.append({"kind": "header", "label": f"<b>{_escape(harm[0].upper() + harm[1:])}</b>", "y": y})
-        y -= 0.75
+        y -= 0.8
         for r in table[table["harm"] == harm].to_dict("records"):
             if pd.isna(r["value"]):
                 label = f"{r['side']}: {r['note']}"
@@ -56,7 +56,7 @@ def harm_rows(table: pd.DataFrame) -> pd.DataFrame:
             else:
                 out.append({**r, "kind": "figure", "y": y,
                             "label": _wrapped(_escape(f"{r['group']} · {r['figure']}"), 30)})
-            y -= 0.5 + 0.25 * out[-1]["label"].count("<br>")
+            y -= 0.55 + 0.3 * out[-1]["label"].count("<br>")
         y -= 0.15
     return pd.DataFrame(out)
 
@@ -91,7 +91,7 @@ def harm_profile_chart(table: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(tickvals=rows["y"].tolist(), ticktext=rows["label"].tolist(), range=[y_end - room - 0.15, 0.35],
                      showgrid=False, zeroline=False, automargin=True, tickfont={"size": 12})
     # The line of no difference in the middle, so "fewer" and "more" read the same way as on every forest plot.
-    fig.update_xaxes(title_text="Extra per 100 vs control", range=[-reach, reach], zeroline=False)
+    fig.update_xaxes(title_text="Extra per 100", range=[-reach, reach], zeroline=False)
     span = 0.35 - (y_end - room - 0.15)
     fig = _style(fig, "The harms that define each treatment (extra per 100 against control)",
                  height=int(190 + 62 * span))

@@ -399,10 +399,10 @@ def test_a_question_page_does_not_draw_its_headline_comparison_twice_and_draws_a
 
 def test_durability_lists_benefit_after_stopping_with_what_differs_and_no_pair_of_numbers_as_an_answer():
     at = open_page("pages/2_Durability.py")
-    table = next(d.value for d in at.dataframe if "What differs" in d.value.columns)
-    assert {"Ketamine", "Traditional antidepressants"} == set(table["Side"])
-    assert "Diamond 2014" in set(table["Study"])  # the Oxford series the dashboard began from
-    assert table["What differs"].str.len().min() > 20
+    table = next(d.value for d in at.dataframe if "differs" in d.value.columns)
+    assert {"Ketamine", "Traditional antidepressants"} == set(table["side"])
+    assert "Diamond 2014" in set(table["study"])  # the Oxford series the dashboard began from
+    assert table["differs"].str.len().min() > 20
     assert any("No trial compared how long benefit lasts" in _plain(i.value) for i in at.info)
 
 

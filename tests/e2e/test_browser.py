@@ -187,8 +187,9 @@ def test_chart_hover_names_study_n_time_definition_and_certainty(server, make_pa
     page = make_page()
     page.goto(f"{server}/Side_effects")
     wait_idle(page)
-    # The headline forest plot (first chart) and the every-figure incidence chart (third, after the profile) alike.
-    for i in (0, 2):
+    # The harm profile (first chart), the first harm's forest plot and the every-figure incidence chart (fourth, after
+    # the profile) alike.
+    for i in (0, 1, 3):
         plot = page.locator("[data-testid='stPlotlyChart']").nth(i)
         plot.scroll_into_view_if_needed()
         plot.locator("path.point").first.hover(force=True)
