@@ -35,6 +35,9 @@ def body(ctx: ui.Context) -> None:
                 (st.text if p["comparable"] else st.warning)(p["sentence"])
                 st.caption(ui.md_escape(f"{p['technical']} Rests on: {p['sources']}."))
         st.caption(ui.md_escape(findings.CERTAINTY_KEY))
+        sof = ui.view(findings.summary_of_findings, ctx)
+        ui.download_csv(sof.drop(columns=["missing"]), "Download the summary of findings (CSV, spreadsheet-safe)",
+                        "summary_of_findings.csv", key="briefing_sof_csv")
     st.header("How sure we can be, question by question")
     for dim, sentence in ui.view(briefing.certainty_lines, ctx):
         st.text(f"{DIMENSION_LABELS[dim]}: {sentence}")

@@ -274,6 +274,8 @@ SOF_TABLE_COLUMNS = {"outcome": "Outcome", "studies": "Evidence (figures, people
                      "direct": "Ketamine against an established treatment (same trials)",
                      "indirect": "Indirect comparison (not randomised)", "certainty": "Certainty (GRADE)",
                      "why": "Why (GRADE's five domains)", "technical": "In GRADE's words", "plain": "In plain words"}
+SOF_PAGES = {"onset": "Onset", "durability": "Durability", "non_response": "Non_response",
+             "side_effects": "Side_effects"}
 
 
 def summary_of_findings(ctx: Context, key: str, dimension: str | None = None) -> None:
@@ -294,8 +296,12 @@ def summary_of_findings(ctx: Context, key: str, dimension: str | None = None) ->
     st.caption(findings.CERTAINTY_KEY)
     with st.expander("The summary-of-findings table: effects, certainty and reasons, in GRADE's words", key=f"{key}_open"):
         shown = table[list(SOF_TABLE_COLUMNS)].rename(columns=SOF_TABLE_COLUMNS)
-        st.dataframe(shown, hide_index=True, key=f"{key}_table")
-        st.caption("Each row's forest plot, with one labelled row per study, is on its question's page.")
+        # Each row links to its question's page, where its forest plot is drawn with one labelled row per study.
+        shown.insert(1, "Forest plot", table["dimension"].map(SOF_PAGES))
+        st.dataframe(shown, hide_index=True, key=f"{key}_table", column_config={
+            "Forest plot": st.column_config.LinkColumn("Forest plot", display_text=r"(.*)")})
+        st.caption("Each row's forest plot, with one labelled row per study, is on its question's page (the link "
+                   "in its row); pick the row's comparison under 'Each comparison in detail'.")
         download_csv(shown, "Download the summary of findings (CSV)", "summary_of_findings.csv", key=f"{key}_csv")
 
 

@@ -416,3 +416,29 @@ def test_only_the_open_outcome_tab_is_built_and_opening_another_draws_it():
     keys = [c.proto.id.rsplit("-", 1)[-1] for c in charts(at.run())]
     assert "nonresponse_remission_chart" in keys and "nonresponse_response_chart" not in keys
     assert not at.exception
+
+
+def test_overview_opens_with_the_summary_of_findings_in_plain_words_with_the_table_one_click_below():
+    from ketamine_evidence import comparison_sets
+
+    sets = comparison_sets.curated().sets
+    order = list(sets.dropna(subset=["sof_order"]).sort_values("sof_order")["sof_outcome"])
+    at = open_page("app.py")
+    assert [h.value for h in at.header][0] == "What the evidence says"
+    answers = [_plain(m.value) for m in at.markdown if _plain(m.value).startswith("**")]
+    assert [a.split(".**")[0].strip("*") for a in answers[:len(order)]] == order
+    assert " in 100 " in answers[0] and "confident" in answers[0]  # people per 100, and how sure, in plain words
+    at.session_state["overview_sof_open"] = True
+    at.run()
+    table = at.dataframe[0].value
+    assert list(table["Outcome"]) == order
+    assert {"Certainty (GRADE)", "Why (GRADE's five domains)", "Indirect comparison (not randomised)"} <= set(table)
+    assert table["Forest plot"].isin(["Onset", "Durability", "Non_response", "Side_effects"]).all()
+
+
+def test_the_plain_language_switch_changes_the_overview_answers_too():
+    at = open_page("app.py")
+    before = [s.value for s in at.success]
+    at.sidebar.toggle(key="sidebar_plain").set_value(True).run()
+    after = [s.value for s in at.success]
+    assert before != after and any(" in 100 " in _plain(a) for a in after)
