@@ -299,7 +299,7 @@ def summary_of_findings(ctx: Context, key: str, dimension: str | None = None) ->
         # Each row links to its question's page, where its forest plot is drawn with one labelled row per study.
         shown.insert(1, "Forest plot", table["dimension"].map(SOF_PAGES))
         st.dataframe(shown, hide_index=True, key=f"{key}_table", column_config={
-            "Forest plot": st.column_config.LinkColumn("Forest plot", display_text=r"(.*)")})
+            "Forest plot": st.column_config.LinkColumn("Forest plot", display_text="Open its page")})
         st.caption("Each row's forest plot, with one labelled row per study, is on its question's page (the link "
                    "in its row); pick the row's comparison under 'Each comparison in detail'.")
         download_csv(shown, "Download the summary of findings (CSV)", "summary_of_findings.csv", key=f"{key}_csv")
