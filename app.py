@@ -36,7 +36,7 @@ def body(ctx: ui.Context) -> None:
                 if upload:
                     st.caption("Comparison sets are curated for the published dataset, not drawn for uploads.")
                 else:
-                    head = ui.view(views.headline, ctx, dim)
+                    head = ui.view(views.overview_answer, ctx, dim)
                     ui.show_comparison(head, key=f"overview_{dim}", heading=False, ctx=ctx)
                 st.page_link(page, label=f"Open {DIMENSION_LABELS[dim].lower()}", icon=":material/arrow_forward:")
 

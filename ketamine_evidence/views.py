@@ -414,6 +414,12 @@ def headline(df: pd.DataFrame, dimension: str) -> View:
     return comparison(df, set_choices(dimension)[0][0], compact=True)
 
 
+def overview_answer(df: pd.DataFrame, dimension: str) -> View:
+    """A question's answer as the overview's card draws it: the headline, with the harm profile kept to the harms of
+    the summary of findings so a card stays short on a phone."""
+    return harm_profile(df, compact=True) if dimension == "side_effects" else headline(df, dimension)
+
+
 def answer_onset(df: pd.DataFrame) -> View:
     """The onset question's headline comparison."""
     return headline(df, "onset")
@@ -452,15 +458,18 @@ def _set_view(name: str, set_id: str) -> Callable[[pd.DataFrame], View]:
     return fn
 
 
-def harm_profile(df: pd.DataFrame) -> View:
+def harm_profile(df: pd.DataFrame, compact: bool = False) -> View:
     """The harms that define each treatment: one row per harm, extra patients per 100 against the control arm of the
-    same trials, ketamine and traditional side by side; a harm measured on one side only is labelled so."""
+    same trials, ketamine and traditional side by side; a harm measured on one side only is labelled so. `compact`
+    keeps the harms of the summary of findings (the overview's card)."""
     sets = comparison_sets.curated()
     harms = sets.sets[(sets.sets["kind"] == "harm") & (sets.sets["dimension"] == "side_effects")].sort_values("rank")
+    if compact:
+        harms = harms[harms["sof_order"].notna()].sort_values("sof_order")
     results = [synthesis.synthesise(sets.spec(sid), sets.members, df, sets.grade(sid)) for sid in harms["set_id"]]
     table = harm_table(results)
-    v = View("harm_profile", "The harms that define each treatment", "side-effect figures against a control arm",
-             _set_rows(df, sets.members, *harms["set_id"]))
+    v = View("harm_profile" + ("_headline" if compact else ""), "The harms that define each treatment",
+             "side-effect figures against a control arm", _set_rows(df, sets.members, *harms["set_id"]))
     v.set_ids = tuple(harms["set_id"])
     shown = table[table["value"].notna()] if not table.empty else table
     if shown.empty:

@@ -5,7 +5,6 @@ import html
 import json
 import re
 
-import pandas as pd
 import pytest
 
 from ketamine_evidence import briefing, evidence as ev

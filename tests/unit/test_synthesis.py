@@ -515,3 +515,12 @@ def test_the_plain_answer_gives_people_per_100_from_the_trials_own_arms(set_id):
         e1, n1 = _arms(m["row_ids"].split(";"))
         e2, n2 = _arms(m["control_row_ids"].split(";"))
         assert f"{100 * e1 / n1:.0f} in 100" in plain and f"{100 * e2 / n2:.0f} in 100" in plain
+
+
+def test_the_overview_card_keeps_the_harms_of_the_summary_of_findings_and_the_page_keeps_them_all():
+    sets = SETS.sets[(SETS.sets["kind"] == "harm")]
+    in_sof = list(sets.dropna(subset=["sof_order"]).sort_values("sof_order")["outcome_words"])
+    card = views.overview_answer(ROWS, "side_effects")
+    assert list(dict.fromkeys(card.counts["harm"])) == in_sof
+    page = views.answer_side_effects(ROWS)
+    assert set(page.counts["harm"]) == set(sets["outcome_words"]) and len(set(page.counts["harm"])) > len(in_sof)
