@@ -88,9 +88,9 @@ def build_html(rows: pd.DataFrame, sources: pd.DataFrame, meta: dict, filters_te
     changes = latest_changes()
     changed = ""
     if changes is not None:
-        firsts = "; ".join(p.split(". ")[0].rstrip(".") for p in changes.points)
         changed = (f"<p><b>What changed in data version {_e(changes.version)}"
-                   f"{' (since ' + _e(changes.previous) + ')' if changes.previous else ''}:</b> {_e(firsts)}.</p>")
+                   f"{' (since ' + _e(changes.previous) + ')' if changes.previous else ''}:</b> "
+                   f"{_e('; '.join(changes.topics))}. The data changelog says more.</p>")
     used = sources[sources["source_id"].isin(set(rows["source_id"]))].sort_values("short_citation")
     refs = []
     for s in used.itertuples():
@@ -99,8 +99,11 @@ def build_html(rows: pd.DataFrame, sources: pd.DataFrame, meta: dict, filters_te
         refs.append(f"<li id='src-{_e(s.source_id)}'><b>{_e(s.short_citation)}</b>. {_e(s.citation)} "
                     f"<a href='{_e(link_to)}'>{_e(ident)}</a></li>")
     version = meta.get("version", "?")
+    local = _local(link)
+    where = (" (an address on the computer that made this file: it opens only where the dashboard is served)"
+             if local else "")
     cite = (f"Ketamine vs traditional antidepressants evidence dashboard, data version {version}. "
-            f"View: {link}. Accessed {created.isoformat()}.")
+            + (f"View: {link}. " if not local else "") + f"Accessed {created.isoformat()}.")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -117,13 +120,20 @@ code {{ background: #f2f4f7; padding: .1rem .3rem; }} .chart-title {{ font-weigh
 <p class="notice">This briefing summarises published research to inform. It does not give medical advice.</p>
 <p><b>Data version:</b> {_e(version)} · <b>Generated:</b> {_e(created.isoformat())} · <b>Figures:</b> {len(rows)} from {rows['source_id'].nunique()} sources</p>
 {changed}
-<p><b>View:</b> {_e(filters_text)}<br><b>Link to this view:</b> <code>{_e(link)}</code></p>
+<p><b>View:</b> {_e(filters_text)}<br><b>Link to this view:</b> <code>{_e(link)}</code>{_e(where)}</p>
 <p><b>How to read it:</b> the key points are the summary of findings: randomised head-to-head trials first, then each side against its own control, an indirect comparison only where the control is common (labelled "not randomised"). Each gives people per 100 where the trials' arms allow, then GRADE's sentence with the figures. A pool computed here says "pooled here from" its trials. {_e(findings.CERTAINTY_KEY)}</p>
 <section><h2>Key points: summary of findings</h2><ul class="points">{points}</ul></section>
 {''.join(parts)}
 <section><h2>Sources</h2><ol>{''.join(refs)}</ol></section>
 <section><h2>Suggested citation</h2><p>{_e(cite)}</p></section>
 </body></html>"""
+
+
+def _local(link: str) -> bool:
+    """Whether a link points at this computer (a local run), so a reader elsewhere could not open it."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(link).hostname or "") in ("127.0.0.1", "localhost", "::1", "0.0.0.0")
 
 
 def describe_filters(f: ev.Filters) -> str:

@@ -22,6 +22,8 @@ class Changes:
     date: str
     summary: str
     points: tuple[str, ...]
+    # Each point's bold lead ("Sets removed"), or its first sentence where it has none: what a front page lists.
+    topics: tuple[str, ...] = ()
 
 
 def _plain(text: str) -> str:
@@ -54,6 +56,13 @@ def latest_changes(path: Path = DATA_DIR / "CHANGELOG.md") -> Changes | None:
             summary.append(line.strip())
         elif not line.strip():
             current = None
+    plain = tuple(_plain(" ".join(p)).replace(": ; ", ": ").replace(" ; ", "; ") for p in points)
     return Changes(version=first.group(1), previous=heads[1].group(1) if len(heads) > 1 else None,
-                   date=first.group(2) or "", summary=_plain(" ".join(summary)),
-                   points=tuple(_plain(" ".join(p)).replace(": ; ", ": ").replace(" ; ", "; ") for p in points))
+                   date=first.group(2) or "", summary=_plain(" ".join(summary)), points=plain,
+                   topics=tuple(_topic(raw[0], text) for raw, text in zip(points, plain)))
+
+
+def _topic(raw: str, plain: str) -> str:
+    """Return a point's bold lead, or else its first sentence, without a closing stop or colon."""
+    lead = re.match(r"\*\*(.+?)\*\*", raw)
+    return (_plain(lead.group(1)) if lead else plain.split(". ")[0]).rstrip(".:;, ")

@@ -5,8 +5,9 @@ which data is shown (curated or an upload), and the page address that carries th
 from __future__ import annotations
 
 import functools
+import os
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -134,8 +135,12 @@ def filters_to_params(f: ev.Filters, extra: dict | None = None) -> dict:
 
 
 def share_link(params: dict) -> str:
-    """Return this page's address carrying the given query parameters."""
+    """Return this page's address carrying the given query parameters, at the public address when one is configured
+    (KETAMINE_PUBLIC_URL: the app behind a proxy), so a shared or cited link opens for others."""
     base = (st.context.url or "").split("?", 1)[0]
+    public = os.environ.get("KETAMINE_PUBLIC_URL", "").strip().rstrip("/")
+    if public:
+        base = public + urlsplit(base).path
     return base + ("?" + urlencode(params, doseq=True) if params else "")
 
 

@@ -442,3 +442,13 @@ def test_the_plain_language_switch_changes_the_overview_answers_too():
     at.sidebar.toggle(key="sidebar_plain").set_value(True).run()
     after = [s.value for s in at.success]
     assert before != after and any(" in 100 " in _plain(a) for a in after)
+
+
+def test_a_shared_or_cited_link_uses_the_public_address_when_one_is_configured(monkeypatch):
+    monkeypatch.setenv("KETAMINE_PUBLIC_URL", "https://dash.example.org/")
+    at = open_page("pages/2_Durability.py")
+    at.session_state["share_open"] = True
+    at.run()
+    links = [c.value for c in at.sidebar.code]
+    assert len(links) == 2  # the link, and the suggested citation that quotes it
+    assert links[0].startswith("https://dash.example.org") and "View: https://dash.example.org" in links[1]

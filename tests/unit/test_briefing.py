@@ -102,3 +102,15 @@ def test_briefing_chart_titles_are_page_text_above_charts_drawn_without_a_clippe
         assert v.title and f"<p class='chart-title'>{html.escape(v.title, quote=True)}</p>" in html_doc
         # The embedded figure is the page version: its title is not drawn inside it, where a phone would cut it.
         assert '"text":' + json.dumps(v.title) not in html_doc
+
+
+def test_front_matter_lists_what_changed_by_topic_without_doubled_stops_and_flags_a_local_link(ds):
+    rows = ev.with_sources(ds.evidence, ds.sources).head(20)
+    local = briefing.build_html(rows, ds.sources, {"version": "3.0.0"}, "All figures", "http://127.0.0.1:8501/")
+    top = local[:local.index("<section>")]
+    assert ".." not in re.sub(r"<[^>]+>", "", top).replace("...", "")
+    assert "`" not in top and "**" not in top
+    assert "opens only where the dashboard is served" in top
+    assert "View: http://127.0.0.1" not in local  # the suggested citation leaves out an address only this computer has
+    public = briefing.build_html(rows, ds.sources, {"version": "3.0.0"}, "All figures", "https://dash.example.org/")
+    assert "opens only where" not in public and "View: https://dash.example.org/" in public

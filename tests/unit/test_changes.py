@@ -23,6 +23,7 @@ def test_changes_of_a_made_up_changelog(tmp_path):
     c = latest_changes(tmp_path / "CHANGELOG.md")
     assert (c.version, c.previous, c.date, c.summary) == ("3.1.0", "3.0.0", "2030-01-02", "One line.")
     assert c.points == ("Added two rows (x-1, x-2), read in table 2.", "Fixed a label.")
+    assert c.topics == ("Added", "Fixed a label")  # a bold lead, or the first sentence, for a front page
 
 
 def test_briefing_says_what_changed_in_this_data_version():
