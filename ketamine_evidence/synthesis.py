@@ -456,10 +456,11 @@ def headline(result: SetResult) -> str:
         labels = {s: SIDE_LABELS[s].lower() for s in result.side_names}
         have = [labels[s] for s in result.side_names if s not in result.missing and result.sides[s].kind != "none"]
         lacking = " and ".join(labels[s] for s in result.missing)
-        why = (f"only {have[0]} have a figure on this measure in the current selection" if have
-               else "no figure on this measure is in the current selection")
-        return (f"No like-for-like comparison here: {why}; {lacking} "
-                f"{'is' if len(result.missing) == 1 else 'are'} filtered out. Clear the filters to see it.")
+        why = (f"only {have[0]} {'have' if have[0].endswith('s') else 'has'} a figure on this measure in the current "
+               "selection" if have else "no figure on this measure is in the current selection")
+        plural = len(result.missing) > 1 or lacking.endswith("s")
+        return (f"No like-for-like comparison here: {why}; {lacking} {'are' if plural else 'is'} filtered out. Clear "
+                "the filters to see it.")
     parts = [result.spec["construct_note"]] if result.spec.get("construct_note") else []
     parts += [side_sentence(result, side) for side in result.side_names]
     if result.indirect is not None:

@@ -524,3 +524,12 @@ def test_the_overview_card_keeps_the_harms_of_the_summary_of_findings_and_the_pa
     assert list(dict.fromkeys(card.counts["harm"])) == in_sof
     page = views.answer_side_effects(ROWS)
     assert set(page.counts["harm"]) == set(sets["outcome_words"]) and len(set(page.counts["harm"])) > len(in_sof)
+
+
+def test_a_missing_side_is_said_in_sentences_a_person_would_write():
+    only_md = ROWS[ROWS["population"] == "major depression"]
+    text = views.comparison(only_md, "durability-relapse-or").message
+    assert "only traditional antidepressants have a figure" in text and "ketamine is filtered out" in text
+    no_ssri = ROWS[~ROWS["treatment_group"].isin(["SSRI", "Antidepressants (pooled)"])]
+    text = views.comparison(no_ssri, "durability-relapse-or").message
+    assert "only ketamine has a figure" in text and "traditional antidepressants are filtered out" in text
