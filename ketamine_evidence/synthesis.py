@@ -454,11 +454,12 @@ def headline(result: SetResult) -> str:
     the indirect comparison where the set makes one; or why no like-for-like comparison exists."""
     if result.missing:
         labels = {s: SIDE_LABELS[s].lower() for s in result.side_names}
-        have = [labels[s] for s in result.side_names if s not in result.missing and result.sides[s].kind != "none"]
+        have = [s for s in result.side_names if s not in result.missing and result.sides[s].kind != "none"]
         lacking = " and ".join(labels[s] for s in result.missing)
-        why = (f"only {have[0]} {'have' if have[0].endswith('s') else 'has'} a figure on this measure in the current "
-               "selection" if have else "no figure on this measure is in the current selection")
-        plural = len(result.missing) > 1 or lacking.endswith("s")
+        # "Traditional antidepressants" is the one plural side name.
+        why = (f"only {labels[have[0]]} {'have' if have[0] == 'traditional' else 'has'} a figure on this measure in "
+               "the current selection" if have else "no figure on this measure is in the current selection")
+        plural = len(result.missing) > 1 or result.missing[0] == "traditional"
         return (f"No like-for-like comparison here: {why}; {lacking} {'are' if plural else 'is'} filtered out. Clear "
                 "the filters to see it.")
     parts = [result.spec["construct_note"]] if result.spec.get("construct_note") else []
