@@ -70,6 +70,11 @@ SIDE_LABELS = {"ketamine": "Ketamine", "traditional": "Traditional antidepressan
 def sides_of(kind: str) -> tuple[str, ...]:
     """Return the sides a set of this kind draws, in order."""
     return (DIRECT,) if kind == "head_to_head" else SIDES
+
+
+def comparator_name(spec: dict) -> str:
+    """Return the comparator's short name, its first clause without brackets ('extended-release quetiapine')."""
+    return spec["comparator"].split(",")[0].split(" (")[0]
 FAVOURS = ("below", "above", "none")  # which side of the line of no difference favours the treatment
 YES_NO = ("yes", "no")
 PUBLISHED_POOL_DESIGNS = ("meta-analysis", "network meta-analysis")

@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from . import synthesis as sy
-from .comparison_sets import DIRECT, RATIO_MEASURES, ComparisonSets, curated
+from .comparison_sets import DIRECT, RATIO_MEASURES, ComparisonSets, comparator_name, curated
 
 # The certainty in everyday words, short enough to follow a clause.
 PLAIN_SHORT = {"high": "we are confident", "moderate": "we are fairly confident",
@@ -28,7 +28,7 @@ SOF_COLUMNS = ("set_id", "dimension", "outcome", "studies", "ketamine", "traditi
 def _control_noun(spec: dict, row: dict) -> str:
     """Return what a member was compared with, in plain words."""
     if spec["kind"] == "head_to_head":
-        return spec["comparator"].split(",")[0].split(" (")[0]
+        return comparator_name(spec)
     against = row.get("against") or ""
     return CONTROL_NOUNS.get(against, "its control" if not against else against.lower())
 

@@ -36,13 +36,14 @@ def forest_rows(result, compact: bool = False) -> pd.DataFrame:
 
     `compact` keeps what a headline needs: per side, the pooled result, or its study or published figures.
     """
+    from ..comparison_sets import comparator_name
     from ..synthesis import summary
 
     measure = result.spec["measure"]
     out = []
     for side, s in result.sides.items():
         # A head-to-head set has one section, named by its comparator ("Ketamine against electroconvulsive therapy").
-        header = SIDE_HEADERS.get(side) or f"Ketamine against {result.spec['comparator'].split(',')[0].split(' (')[0]}"
+        header = SIDE_HEADERS.get(side) or f"Ketamine against {comparator_name(result.spec)}"
         out.append({"kind": "header", "label": f"<b>{_escape(header)}</b>", "side": side})
         if s.kind == "none":
             out.append({"kind": "missing", "side": side, "label": "no figure in the data" if not s.curated
