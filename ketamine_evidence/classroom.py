@@ -49,6 +49,14 @@ sessions_table = sa.Table(
     sa.Column("step", sa.Integer, nullable=False),
     sa.Column("revealed", sa.Boolean, nullable=False),
 )
+# Steps whose answer has been revealed: they stay revealed, so answers to them stay closed, when the presenter goes
+# back to them (before, Previous un-revealed a step and students could answer again after seeing the evidence).
+revealed_table = sa.Table(
+    "class_revealed_steps", metadata,
+    sa.Column("room", sa.String(ROOM_LENGTH), sa.ForeignKey("class_sessions.room", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("step", sa.Integer, primary_key=True),
+)
 answers_table = sa.Table(
     "class_answers", metadata,
     sa.Column("room", sa.String(ROOM_LENGTH), sa.ForeignKey("class_sessions.room", ondelete="CASCADE"),
@@ -240,19 +248,27 @@ class ClassStore:
                 return False
         return self._retry(work)
 
-    def set_step(self, room: str, secret: str, step: int, revealed: bool) -> None:
-        """Move the class to `step` (revealed or not); only the presenter's secret may."""
+    def set_step(self, room: str, secret: str, step: int, revealed: bool) -> bool:
+        """Move the class to `step`, revealing it if asked; only the presenter's secret may. Return whether the step
+        is revealed: a step revealed once stays revealed (and closed to answers) whenever the class comes back to it."""
         def work(conn):
             self._controlled(conn, room, secret)
+            if revealed:
+                self._upsert(conn, revealed_table, dict(room=room, step=int(step)), ["room", "step"],
+                             dict(step=int(step)))
+            shown = bool(revealed) or conn.execute(sa.select(revealed_table.c.step).where(
+                (revealed_table.c.room == room) & (revealed_table.c.step == int(step)))).first() is not None
             conn.execute(sessions_table.update().where(sessions_table.c.room == room)
-                         .values(step=int(step), revealed=bool(revealed)))
-        self._retry(work)
+                         .values(step=int(step), revealed=shown))
+            return shown
+        return self._retry(work)
 
     def end(self, room: str, secret: str) -> int:
         """Delete the class and all its answers now; return how many answers were deleted."""
         def work(conn):
             self._controlled(conn, room, secret)
             gone = conn.execute(answers_table.delete().where(answers_table.c.room == room)).rowcount
+            conn.execute(revealed_table.delete().where(revealed_table.c.room == room))
             conn.execute(sessions_table.delete().where(sessions_table.c.room == room))
             return gone
         return self._retry(work)
@@ -260,6 +276,7 @@ class ClassStore:
     def _purge(self, conn: sa.Connection, now: datetime) -> None:
         expired = sa.select(sessions_table.c.room).where(sessions_table.c.expires_at <= now)
         conn.execute(answers_table.delete().where(answers_table.c.room.in_(expired)))
+        conn.execute(revealed_table.delete().where(revealed_table.c.room.in_(expired)))
         conn.execute(sessions_table.delete().where(sessions_table.c.expires_at <= now))
         conn.execute(failures_table.delete().where(failures_table.c.at <= now - JOIN_WINDOW))
 

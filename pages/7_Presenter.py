@@ -23,13 +23,15 @@ PROJECTOR_CSS = """
 
 
 def _go(step: int, number: int) -> None:
+    # A step revealed once stays revealed, here and in the class's store, so going back never reopens its answers.
+    seen = number in st.session_state.get("presenter_revealed_steps", ())
     st.session_state["presenter_step"] = step
-    st.session_state["presenter_revealed"] = False
-    live.sync_step(number, False)
+    st.session_state["presenter_revealed"] = live.sync_step(number, seen)
 
 
 def _reveal(number: int) -> None:
     st.session_state["presenter_revealed"] = True
+    st.session_state["presenter_revealed_steps"] = {*st.session_state.get("presenter_revealed_steps", ()), number}
     live.sync_step(number, True)
 
 

@@ -144,12 +144,15 @@ def end_class() -> None:
     st.query_params.pop("key", None)
 
 
-def sync_step(step: int, revealed: bool) -> None:
-    """Tell the class which step the presenter is on (button callbacks call this after moving)."""
+def sync_step(step: int, revealed: bool) -> bool:
+    """Tell the class which step the presenter is on (button callbacks call this after moving); return whether the
+    step is revealed: asked to be, or revealed before (a revealed step stays revealed)."""
     room, secret = st.session_state.get("class_room"), st.session_state.get("class_secret")
     if room and secret:
-        guarded(lambda: store().set_step(room, secret, step, revealed),
-                "The class did not follow this step; press the button again.")
+        shown = guarded(lambda: store().set_step(room, secret, step, revealed),
+                        "The class did not follow this step; press the button again.")
+        return bool(shown) or revealed
+    return revealed
 
 
 def join_panel(room: str, large: bool) -> None:

@@ -160,3 +160,20 @@ def chart_spec_of(fig) -> dict:
     import plotly.io as pio
 
     return json.loads(pio.to_json(fig))
+
+
+def test_previous_does_not_reopen_a_revealed_step_and_its_answers_stay_closed():
+    presenter, room, _ = _started()
+    presenter.button(key="presenter_next").click().run()  # step 2
+    presenter.button(key="presenter_reveal").click().run()
+    presenter.button(key="presenter_next").click().run()  # step 3 opens for answers
+    assert not presenter.button(key="presenter_reveal").disabled
+    presenter.button(key="presenter_prev").click().run()  # back to step 2: it stays revealed
+    assert not presenter.exception, presenter.exception
+    assert presenter.button(key="presenter_reveal").disabled
+    assert [c for c in charts(presenter) if c.proto.id.endswith("presenter_class_1")]  # its reveal is shown again
+    state = live.store().state(room)
+    assert (state.step, state.revealed) == (2, True)
+    student = _student(room)
+    assert "Revealed" in _texts(student)
+    assert not [b for b in student.button if b.key == f"class_answer_{room}_2_send"]

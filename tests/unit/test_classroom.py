@@ -261,3 +261,18 @@ def test_the_default_store_is_a_sqlite_file_outside_the_data_folder(monkeypatch,
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     monkeypatch.setenv(cr.DB_URL_ENV, "postgresql+psycopg://u@/db?host=/tmp/x")
     assert cr.default_url() == "postgresql+psycopg://u@/db?host=/tmp/x"
+
+
+def test_a_revealed_step_stays_revealed_and_closed_when_the_class_comes_back_to_it(store):
+    room, secret = store.create(step=2)
+    token = cr.new_token()
+    store.answer(room, token, PERCENT, 25)
+    assert store.set_step(room, secret, 2, revealed=True) is True
+    assert store.set_step(room, secret, 3, revealed=False) is False  # the next question opens
+    # Previous: back to the revealed step. It is shown revealed, and a changed answer is refused, not stored.
+    assert store.set_step(room, secret, 2, revealed=False) is True
+    assert store.state(room).revealed
+    with pytest.raises(cr.AnswerRefused, match="revealed"):
+        store.answer(room, token, PERCENT, 28)
+    assert store.answers(room, 2) == [25]  # the answer given before the reveal, unchanged
+    assert store.end(room, secret) == 1  # ending the class deletes its revealed steps too (no orphan rows)
