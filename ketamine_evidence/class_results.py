@@ -68,3 +68,27 @@ def reveal_rows(question: Question, rows: pd.DataFrame) -> pd.DataFrame:
     keep = rows[rows["row_id"].isin(question.reveal_rows)]
     order = {rid: i for i, rid in enumerate(question.reveal_rows)}
     return keep.assign(_order=keep["row_id"].map(order)).sort_values("_order").drop(columns="_order")
+
+
+RESULT_COLUMNS = ("step", "question", "answer", "answers", "median", "middle_half", "choices", "values", "evidence")
+
+
+def results_table(questions: dict[int, Question], answers: dict[int, list], rows: pd.DataFrame) -> pd.DataFrame:
+    """Return a class's results, one row per step with a question: the question, how many answered, the median and
+    middle half (numbers) or the count for each choice, every answer (values only: anonymous), and the evidence the
+    step reveals with its study, for the lecturer to keep."""
+    out = []
+    for step, q in sorted(questions.items()):
+        given = answers.get(step, [])
+        sm = summarise(q, given)
+        numbers = q.kind != "choice"
+        out.append({
+            "step": step, "question": q.text, "answer": q.label, "answers": sm.n,
+            "median": fmt(sm.median, q.unit) if numbers and sm.median is not None else "",
+            "middle_half": (f"{fmt(sm.q1, q.unit)} to {fmt(sm.q3, q.unit)}" if numbers and sm.n >= 4 else ""),
+            "choices": "; ".join(f"{c}: {k}" for c, k in sm.counts),
+            "values": "; ".join(str(v) for v in sorted(given, key=str)),
+            "evidence": reveal_sentence(q, ClassSummary(n=0), reveal_rows(q, rows)).removeprefix(
+                "Nobody in the class answered. ").removeprefix("The evidence: "),
+        })
+    return pd.DataFrame(out, columns=list(RESULT_COLUMNS))

@@ -49,6 +49,13 @@ sessions_table = sa.Table(
     sa.Column("step", sa.Integer, nullable=False),
     sa.Column("revealed", sa.Boolean, nullable=False),
 )
+# Classes the presenter ended, kept (room code and time only) while the class would otherwise have run, so a student
+# who reloads is told the class has ended, not that the code is wrong.
+ended_table = sa.Table(
+    "class_ended", metadata,
+    sa.Column("room", sa.String(ROOM_LENGTH), primary_key=True),
+    sa.Column("ended_at", sa.DateTime, nullable=False, index=True),
+)
 # Steps whose answer has been revealed: they stay revealed, so answers to them stay closed, when the presenter goes
 # back to them (before, Previous un-revealed a step and students could answer again after seeing the evidence).
 revealed_table = sa.Table(
@@ -220,8 +227,9 @@ class ClassStore:
             self._purge(conn, now)
             for _ in range(20):
                 room = "".join(secrets.choice(ROOM_ALPHABET) for _ in range(ROOM_LENGTH))
-                taken = conn.execute(sa.select(sessions_table.c.room).where(sessions_table.c.room == room)).first()
-                if not taken:
+                taken = conn.execute(sa.select(sessions_table.c.room).where(sessions_table.c.room == room)).first() \
+                    or conn.execute(sa.select(ended_table.c.room).where(ended_table.c.room == room)).first()
+                if not taken:  # nor a recently ended class's code, whose students are told it has ended
                     conn.execute(sessions_table.insert().values(
                         room=room, control_hash=_hash(secret), created_at=now,
                         expires_at=now + timedelta(hours=SESSION_HOURS), step=int(step), revealed=False))
@@ -270,6 +278,8 @@ class ClassStore:
             gone = conn.execute(answers_table.delete().where(answers_table.c.room == room)).rowcount
             conn.execute(revealed_table.delete().where(revealed_table.c.room == room))
             conn.execute(sessions_table.delete().where(sessions_table.c.room == room))
+            self._upsert(conn, ended_table, dict(room=room, ended_at=self.clock()), ["room"],
+                         dict(ended_at=self.clock()))
             return gone
         return self._retry(work)
 
@@ -279,6 +289,7 @@ class ClassStore:
         conn.execute(revealed_table.delete().where(revealed_table.c.room.in_(expired)))
         conn.execute(sessions_table.delete().where(sessions_table.c.expires_at <= now))
         conn.execute(failures_table.delete().where(failures_table.c.at <= now - JOIN_WINDOW))
+        conn.execute(ended_table.delete().where(ended_table.c.ended_at <= now - timedelta(hours=SESSION_HOURS)))
 
     def purge_expired(self) -> None:
         """Delete every expired class, its answers, and join failures older than the rate-limit window."""
@@ -302,7 +313,12 @@ class ClassStore:
                                        f"{int(JOIN_WINDOW.total_seconds() // 60)} minutes and try again.")
             row = conn.execute(sa.select(sessions_table).where(sessions_table.c.room == room)).first() \
                 if len(room) == ROOM_LENGTH else None
-            if row is None or row.expires_at <= now:
+            ended = conn.execute(sa.select(ended_table.c.room).where(
+                ended_table.c.room == room, ended_table.c.ended_at > now - timedelta(hours=SESSION_HOURS))).first()
+            if (row is not None and row.expires_at <= now) or (row is None and ended is not None):
+                # A real class that is over: not a guess, so it does not count against the device.
+                return NoSuchClass("This class has ended. Thank you for taking part.")
+            if row is None:
                 conn.execute(failures_table.insert().values(client=client, at=now))
                 return NoSuchClass("No class has that room code. Check the code on the screen and try again.")
             return ClassState(row.room, row.step, row.revealed, row.expires_at)

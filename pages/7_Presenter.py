@@ -51,11 +51,40 @@ def _class_controls(number: int) -> tuple[str, str] | None:
     cols = st.columns(2)
     if cols[0].button("Show join code", key="presenter_class_join", icon=":material/qr_code_2:"):
         st.session_state["class_show_join"] = True
-    cols[1].button("End class", key="presenter_class_end", on_click=live.end_class, icon=":material/stop_circle:",
-                   help="Deletes the class and all its answers now.")
+    cols[1].button("End class", key="presenter_class_end", on_click=_ask_to_end, icon=":material/stop_circle:",
+                   help="Asks first: ending deletes the class and all its answers.")
     if st.session_state.pop("class_show_join", False):
         live.join_dialog(room)
+    if st.session_state.get("presenter_confirm_end"):
+        _confirm_end(room)
     return running
+
+
+def _ask_to_end() -> None:
+    st.session_state["presenter_confirm_end"] = True
+
+
+def _keep_class() -> None:
+    st.session_state["presenter_confirm_end"] = False
+
+
+def _end_class() -> None:
+    st.session_state["presenter_confirm_end"] = False
+    live.end_class()
+
+
+def _confirm_end(room: str) -> None:
+    """Ask before ending a class, and offer its results first: ending deletes every answer at once."""
+    table = live.class_results(room)
+    st.warning(f"Ending the class deletes its {answered(int(table['answers'].sum()))} now. Download the results "
+               "first to keep them: every step's question, the class's answers (values only, no names), their "
+               "median and spread, and the evidence each step reveals.", icon=":material/warning:")
+    ui.download_csv(table, "Download the class's results (CSV)", f"class_{room}_results.csv",
+                    key="presenter_class_results")
+    yes, no = st.columns(2)
+    yes.button("End the class and delete its answers", key="presenter_class_end_confirm", on_click=_end_class,
+               type="primary")
+    no.button("Keep the class running", key="presenter_class_end_cancel", on_click=_keep_class)
 
 
 def body(ctx: ui.Context) -> None:

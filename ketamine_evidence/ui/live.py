@@ -144,6 +144,13 @@ def end_class() -> None:
     st.query_params.pop("key", None)
 
 
+def class_results(room: str) -> pd.DataFrame:
+    """Return the class's results so far (every step's question, its answers, their summary and the evidence)."""
+    _, qs, rows = sequence()
+    answers = {step: guarded(lambda step=step: store().answers(room, step)) or [] for step in qs}
+    return results.results_table(qs, answers, rows)
+
+
 def sync_step(step: int, revealed: bool) -> bool:
     """Tell the class which step the presenter is on (button callbacks call this after moving); return whether the
     step is revealed: asked to be, or revealed before (a revealed step stays revealed)."""

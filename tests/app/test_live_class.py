@@ -98,11 +98,24 @@ def test_ending_the_class_deletes_its_answers_and_students_are_told():
     student.radio(key=f"class_answer_{room}_1").set_value("More on ketamine").run()
     student.button(key=f"class_answer_{room}_1_send").click().run()
     presenter.button(key="presenter_class_end").click().run()
+    # End class asks first, and offers the results: nothing is deleted yet.
     assert not presenter.exception
+    assert live.store().answers(room, 1) == ["More on ketamine"]
+    assert any("deletes its 1 answer" in w.value for w in presenter.warning)
+    results = live.class_results(room)
+    assert results.loc[results["step"] == 1, "answers"].item() == 1
+    assert "More on ketamine: 1" in results.loc[results["step"] == 1, "choices"].item()
+    presenter.button(key="presenter_class_end_cancel").click().run()
+    assert live.store().state(room) is not None  # kept running
+    presenter.button(key="presenter_class_end").click().run()
+    presenter.button(key="presenter_class_end_confirm").click().run()
     assert any("answers are deleted (1 answer)" in s.value for s in presenter.success)
     assert live.store().state(room) is None and live.store().answers(room, 1) == []
     student.run()
     assert "ended or expired" in _texts(student)
+    # A student who reloads (a new visit with the room in the link) is told the class has ended, not that the code
+    # is wrong.
+    assert "This class has ended" in " ".join(w.value for w in _student(room).warning)
 
 
 def test_a_database_out_of_reach_is_a_plain_sentence_and_the_page_keeps_running(monkeypatch, tmp_path):

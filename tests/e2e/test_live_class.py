@@ -91,6 +91,8 @@ def test_students_answer_on_phones_and_the_presenter_reveals_their_answers_besid
 
     # Ending the class tells the students, and a reload of the presenter's page no longer controls it.
     presenter.get_by_role("button", name="End class").click()
+    expect(presenter.get_by_role("button", name="Download the class's results (CSV)")).to_be_visible()
+    presenter.get_by_role("button", name="End the class and delete its answers").click()
     expect(presenter.get_by_text(re.compile(r"answers are deleted \(4 answers\)"))).to_be_visible()
     expect(students[1].get_by_text("This class has ended or expired")).to_be_visible(timeout=20_000)
     assert not page_errors, page_errors

@@ -276,3 +276,32 @@ def test_a_revealed_step_stays_revealed_and_closed_when_the_class_comes_back_to_
         store.answer(room, token, PERCENT, 28)
     assert store.answers(room, 2) == [25]  # the answer given before the reveal, unchanged
     assert store.end(room, secret) == 1  # ending the class deletes its revealed steps too (no orphan rows)
+
+
+def test_an_ended_class_is_said_to_have_ended_and_is_not_counted_as_a_wrong_code(store, clock):
+    room, secret = store.create(step=1)
+    store.end(room, secret)
+    for _ in range(cr.JOIN_LIMIT + 2):  # a class of phones reloading: none of them is a guess
+        with pytest.raises(cr.NoSuchClass, match="This class has ended"):
+            store.join(room, "phone")
+    with pytest.raises(cr.NoSuchClass, match="No class has that room code"):
+        store.join("ZZZZZZZZ", "phone")
+    clock.now += timedelta(hours=cr.SESSION_HOURS + 1)
+    store.purge_expired()
+    with pytest.raises(cr.NoSuchClass, match="No class has that room code"):
+        store.join(room, "other phone")  # forgotten once the class would have expired anyway
+
+
+def test_a_class_results_table_has_every_step_its_answers_and_the_evidence_without_names():
+    from ketamine_evidence import class_results as results
+    from ketamine_evidence.data import load_dataset
+
+    rows = load_dataset().evidence.merge(load_dataset().sources[["source_id", "short_citation"]], on="source_id")
+    rows = rows.rename(columns={"short_citation": "study"})
+    table = results.results_table({2: PERCENT, 3: CHOICE}, {2: [10, 20, 30, 40], 3: ["Yes"]}, rows)
+    assert list(table["step"]) == [2, 3]
+    first = table.iloc[0]
+    assert (first["answers"], first["median"], first["middle_half"]) == (4, "25%", "17.5% to 32.5%")
+    assert first["values"] == "10; 20; 30; 40" and "Han 2016" in first["evidence"]
+    assert table.iloc[1]["choices"] == "Yes: 1; No: 0"
+    assert not table.astype(str).apply(lambda c: c.str.contains("token|me=", regex=True)).any().any()
