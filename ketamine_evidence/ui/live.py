@@ -187,7 +187,10 @@ def join_dialog(room: str) -> None:
 
 
 def live_answers(room: str, question: Question, key: str) -> None:
-    """Show how many have answered and how their answers spread, refreshed every couple of seconds."""
+    """Show how many have answered, refreshed every couple of seconds; how their answers spread only if the presenter
+    asks (by default the room sees the count alone, so late answerers cannot copy the room before the reveal)."""
+    spread = st.toggle("Show how the answers spread before the reveal", key=f"{key}_spread", value=False,
+                       help="Off by default: a projected spread lets those who answer late copy the room.")
 
     @live_fragment
     def _live() -> None:
@@ -196,7 +199,7 @@ def live_answers(room: str, question: Question, key: str) -> None:
             return
         summary = results.summarise(question, answers)
         st.markdown(f"**{results.answered(summary.n)} so far** · room `{cr.show_room(room)}`")
-        if summary.n:
+        if summary.n and spread:
             fig = charts.class_answers_chart(question, answers, None, summary.median)
             plotly(charts.for_projector(fig, height=300), f"The class's {results.answered(summary.n)} so far.",
                    key=f"{key}_{question.step}")

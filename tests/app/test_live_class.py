@@ -190,3 +190,16 @@ def test_previous_does_not_reopen_a_revealed_step_and_its_answers_stay_closed():
     student = _student(room)
     assert "Revealed" in _texts(student)
     assert not [b for b in student.button if b.key == f"class_answer_{room}_2_send"]
+
+
+def test_before_the_reveal_the_projector_shows_the_count_and_the_spread_only_if_the_presenter_asks():
+    presenter, room, _ = _started()
+    presenter.button(key="presenter_next").click().run()  # step 2, a number
+    for value in (20, 60):
+        cr_token = cr.new_token()
+        live.store().answer(room, cr_token, live.sequence()[1][2], value)
+    presenter.run()
+    assert "2 answers so far" in _texts(presenter)
+    assert not [c for c in charts(presenter) if "presenter_live" in c.proto.id]  # the count alone, by default
+    presenter.toggle(key="presenter_live_spread").set_value(True).run()
+    assert [c for c in charts(presenter) if "presenter_live" in c.proto.id]
