@@ -189,7 +189,8 @@ def join_dialog(room: str) -> None:
 def live_answers(room: str, question: Question, key: str) -> None:
     """Show how many have answered, refreshed every couple of seconds; how their answers spread only if the presenter
     asks (by default the room sees the count alone, so late answerers cannot copy the room before the reveal)."""
-    spread = st.toggle("Show how the answers spread before the reveal", key=f"{key}_spread", value=False,
+    # Its words avoid "reveal": the slide's Reveal button is found by that name.
+    spread = st.toggle("Show how the answers spread, live", key=f"{key}_spread", value=False,
                        help="Off by default: a projected spread lets those who answer late copy the room.")
 
     @live_fragment
