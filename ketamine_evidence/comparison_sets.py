@@ -72,6 +72,12 @@ def sides_of(kind: str) -> tuple[str, ...]:
     return (DIRECT,) if kind == "head_to_head" else SIDES
 
 
+def row_ids(members: pd.DataFrame, *set_ids: str) -> list[str]:
+    """Return the evidence rows that stand in the given sets, treatment and control arms alike."""
+    cells = members.loc[members["set_id"].isin(set_ids), ["row_ids", "control_row_ids"]].to_numpy().ravel()
+    return [i for cell in cells for i in split_ids(cell)]
+
+
 def comparator_name(spec: dict) -> str:
     """Return the comparator's short name, its first clause without brackets ('extended-release quetiapine')."""
     return spec["comparator"].split(",")[0].split(" (")[0]

@@ -200,9 +200,10 @@ def durability_ratios(df: pd.DataFrame) -> View:
 def durability_after_stopping(df: pd.DataFrame) -> View:
     """What the data holds on how long benefit lasts once treatment stops: each figure with what stopped and what
     differs, listed side by side and never set against each other (no trial compared them)."""
-    table = after_stopping.table(df, after_stopping.curated())
+    curated = after_stopping.curated()
+    table = after_stopping.table(df, curated)
     v = View("after_stopping", "How long does the benefit last after treatment stops?",
-             "figures on what happens after treatment stops", df[df["row_id"].isin(after_stopping.curated()["row_id"])])
+             "figures on what happens after treatment stops", df[df["row_id"].isin(curated["row_id"])])
     v.counts = table
     v.message = after_stopping.MESSAGE if not table.empty else ""
     v.list_rows = False
@@ -370,9 +371,7 @@ def set_choices(dimension: str) -> list[tuple[str, str]]:
 
 def _set_rows(df: pd.DataFrame, members: pd.DataFrame, *set_ids: str) -> pd.DataFrame:
     """Return the reader's rows that stand in the given sets (treatment and control arms)."""
-    ids = [i for cell in members.loc[members["set_id"].isin(set_ids), ["row_ids", "control_row_ids"]].to_numpy().ravel()
-           for i in comparison_sets.split_ids(cell)]
-    return df[df["row_id"].isin(ids)]
+    return df[df["row_id"].isin(comparison_sets.row_ids(members, *set_ids))]
 
 
 def comparison(df: pd.DataFrame, set_id: str, compact: bool = False) -> View:

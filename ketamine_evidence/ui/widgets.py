@@ -14,7 +14,7 @@ import streamlit as st
 
 from .. import findings, views
 from ..charts import serialised
-from ..comparison_sets import curated
+from ..comparison_sets import curated, row_ids
 from ..data import DataValidationError
 from ..evidence import filters_removing
 from ..safe import spreadsheet_safe
@@ -222,9 +222,7 @@ def show_comparison(v, key: str, heading: bool = True, ctx: Context | None = Non
 
 def _which_filters(v, ctx: Context, key: str) -> None:
     """Say which active filters removed the answer's figures, and offer to clear them."""
-    sets = curated()
-    ids = {i for cell in sets.members.loc[sets.members["set_id"].isin(v.set_ids), ["row_ids", "control_row_ids"]]
-           .to_numpy().ravel() for i in (cell.split(";") if isinstance(cell, str) else [])}
+    ids = row_ids(curated().members, *v.set_ids)
     culprits = filters_removing(ctx.all_rows[ctx.all_rows["row_id"].isin(ids)], ctx.filters)
     if not culprits:
         return
