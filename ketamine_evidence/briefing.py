@@ -33,7 +33,7 @@ def key_points(rows: pd.DataFrame) -> list[dict]:
     table = findings.summary_of_findings(rows)
     return [{"dimension": DIMENSION_LABELS[r["dimension"]], "title": r["outcome"], "sentence": r["plain"],
              "technical": r["technical"], "certainty": r["certainty"], "why": r["why"], "sources": r["sources"] or "none",
-             "comparable": not r["missing"]} for r in table.to_dict("records")]
+             "read_in": r["read_in"], "comparable": not r["missing"]} for r in table.to_dict("records")]
 
 
 def certainty_lines(rows: pd.DataFrame) -> list[tuple[str, str]]:
@@ -81,7 +81,8 @@ def build_html(rows: pd.DataFrame, sources: pd.DataFrame, meta: dict, filters_te
         parts.append("</section>")
 
     points = "".join(f"<li><b>{_e(p['title'])}</b> ({_e(p['dimension'])}): {_e(p['sentence'])}<br>"
-                     f"<small>{_e(p['technical'])} <i>Rests on: {_e(p['sources'])}.</i> {_e(p['why'])}</small></li>"
+                     f"<small>{_e(p['technical'])} <i>Rests on: {_e(p['sources'])}.</i> "
+                     f"<i>Read in: {_e(p['read_in'] or 'none')}.</i> {_e(p['why'])}</small></li>"
                      for p in key_points(rows))
     from .changes import latest_changes
 

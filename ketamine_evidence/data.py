@@ -46,11 +46,11 @@ EVIDENCE_COLUMNS = (
     "treatment", "treatment_group", "route", "regimen", "population", "design", "control_type",
     "compared_with", "time_reported", "time_value", "time_unit", "time_hours", "time_anchor",
     "value", "unit", "ci_low", "ci_high", "ci_level", "n", "n_studies", "adverse_effect_course",
-    "certainty", "certainty_reason", "caveats", "location", "read_at_url",
+    "certainty", "certainty_reason", "caveats", "location", "provenance", "read_at_url",
 )
 SOURCE_COLUMNS = (
-    "source_id", "short_citation", "citation", "year", "doi", "pmid", "other_id", "design", "population",
-    "n", "url", "date_read", "notes",
+    "source_id", "short_citation", "citation", "year", "doi", "pmid", "other_id", "identifier_gap", "design",
+    "population", "n", "url", "date_read", "notes",
 )
 FLOAT_COLUMNS = {"time_value", "time_hours", "value", "ci_low", "ci_high", "ci_level"}
 INT_COLUMNS = {"n", "n_studies", "year"}
@@ -143,6 +143,7 @@ class EvidenceModel(pa.DataFrameModel):
     certainty_reason: Series[str] = pa.Field(str_length={"min_value": 5})
     caveats: Series[str] = _opt()
     location: Series[str] = pa.Field(str_length={"min_value": 2})
+    provenance: Series[str] = pa.Field(isin=vocab.PROVENANCE)
     read_at_url: Series[str] = pa.Field(str_matches=URL_PATTERN)
 
     class Config:
@@ -166,7 +167,7 @@ class EvidenceModel(pa.DataFrameModel):
 
     @pa.dataframe_check
     def ratio_positive(cls, df: pd.DataFrame) -> Series[bool]:
-        ratio = df["unit"].isin(["odds ratio", "risk ratio", "hazard ratio"])
+        ratio = df["unit"].isin(vocab.RATIO_UNITS)
         return ~ratio | (df["value"] > 0)
 
     @pa.dataframe_check
@@ -199,7 +200,7 @@ class EvidenceModel(pa.DataFrameModel):
 
     @pa.dataframe_check
     def pooled_designs_count_studies(cls, df: pd.DataFrame) -> Series[bool]:
-        pooled = df["design"].isin(["meta-analysis", "network meta-analysis"])
+        pooled = df["design"].isin(vocab.REVIEW_DESIGNS)
         return pooled | df["n_studies"].isna()
 
 
@@ -215,6 +216,8 @@ class SourceModel(pa.DataFrameModel):
     # Only where a source has no DOI or PMID that could be verified: a regulator's label number
     # or an official publication record (see data/CHANGELOG.md for each such source).
     other_id: Series[str] = _opt(str_length={"min_value": 6})
+    # Why a journal source lacks its DOI or its PMID (what was tried); empty when it has both.
+    identifier_gap: Series[str] = _opt(str_length={"min_value": 10})
     design: Series[str] = pa.Field(str_length={"min_value": 2})
     population: Series[str] = pa.Field(str_length={"min_value": 2})
     n: Series[pd.Int64Dtype] = _opt(gt=0)
@@ -231,6 +234,12 @@ class SourceModel(pa.DataFrameModel):
     def doi_or_pmid(cls, df: pd.DataFrame) -> Series[bool]:
         return df["doi"].notna() | df["pmid"].notna() | df["other_id"].notna()
 
+    @pa.dataframe_check
+    def both_identifiers_or_why_not(cls, df: pd.DataFrame) -> Series[bool]:
+        journal = df["design"] != "product label"
+        both = df["doi"].notna() & df["pmid"].notna()
+        return ~journal | (both & df["identifier_gap"].isna()) | (~both & df["identifier_gap"].notna())
+
 
 # For each row-wise rule: the column the sentence names, and what it says.
 ROW_RULES = {
@@ -244,6 +253,7 @@ ROW_RULES = {
     "side_effect_course_given": ("adverse_effect_course", "adverse_effect_course is required on side-effect rows and must be empty on others"),
     "pooled_designs_count_studies": ("n_studies", "n_studies is only for meta-analyses"),
     "doi_or_pmid": ("doi", "each source needs a DOI or a PMID (or, for a label or official record without one, other_id)"),
+    "both_identifiers_or_why_not": ("identifier_gap", "a journal source needs both its DOI and its PMID, or identifier_gap saying why one is missing (and identifier_gap stays empty when both are given)"),
 }
 
 

@@ -25,6 +25,7 @@ class Filters:
     certainty: tuple[str, ...] = ()
     routes: tuple[str, ...] = ()
     regimens: tuple[str, ...] = ()
+    read_in: tuple[str, ...] = ()
     years: tuple[int, int] | None = None
 
     def is_default(self) -> bool:
@@ -40,6 +41,7 @@ FILTER_COLUMNS = {
     "certainty": "certainty",
     "routes": "route",
     "regimens": "regimen",
+    "read_in": "read_in",
 }
 
 
@@ -61,7 +63,22 @@ def with_sources(evidence: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     out = evidence.merge(sources[cols], on="source_id", how="left", validate="many_to_one")
     out = out.rename(columns={"short_citation": "study", "url": "source_url"})
     out["link"] = [source_link(d, p, u) for d, p, u in zip(out["doi"], out["pmid"], out["source_url"])]
+    out["read_in"] = read_in(out)
     return out
+
+
+def read_in(rows: pd.DataFrame) -> pd.Series:
+    """Return, for each row, where its figure was read (its provenance level) in words."""
+    if "provenance" not in rows:
+        return pd.Series("not stated", index=rows.index, dtype=object)
+    return rows["provenance"].map(vocab.PROVENANCE_LABELS).fillna("not stated")
+
+
+def secondary_only(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows whose figure was read only in a secondary report (news, a summary, another paper)."""
+    if "provenance" not in rows:
+        return rows.iloc[0:0]
+    return rows[rows["provenance"] == "secondary"]
 
 
 def source_link(doi, pmid, url) -> str:
@@ -91,6 +108,7 @@ def filter_options(df: pd.DataFrame) -> dict[str, list]:
     order = {
         "populations": vocab.POPULATIONS, "groups": vocab.TREATMENT_GROUPS, "designs": vocab.DESIGNS,
         "certainty": vocab.CERTAINTY, "routes": vocab.ROUTES, "regimens": vocab.REGIMENS,
+        "read_in": tuple(vocab.PROVENANCE_LABELS.values()),
     }
     opts: dict[str, list] = {}
     for attr, col in FILTER_COLUMNS.items():
@@ -203,7 +221,7 @@ def rates(df: pd.DataFrame, dimension: str, outcomes: tuple[str, ...]) -> pd.Dat
 
 def relative_effects(df: pd.DataFrame, dimension: str) -> pd.DataFrame:
     """Return ratio-type effects (odds, risk, hazard ratios) of a dimension, each against its comparator."""
-    sel = df[(df["dimension"] == dimension) & df["unit"].isin(["odds ratio", "risk ratio", "hazard ratio"])
+    sel = df[(df["dimension"] == dimension) & df["unit"].isin(vocab.RATIO_UNITS)
              & (df["outcome"] != "prognostic")]
     return sel.sort_values(["unit", "treatment_group", "value"])
 

@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from . import synthesis as sy
+from . import synthesis as sy, vocab
 from .comparison_sets import DIRECT, RATIO_MEASURES, ComparisonSets, comparator_name, curated
 
 # The certainty in everyday words, short enough to follow a clause.
@@ -22,7 +22,7 @@ PLAIN_SHORT = {"high": "we are confident", "moderate": "we are fairly confident"
 CONTROL_NOUNS = {"Placebo": "placebo", "Active placebo": "an active placebo", "ECT": "ECT",
                  "Antidepressant + placebo spray": "an antidepressant with a placebo spray"}
 SOF_COLUMNS = ("set_id", "dimension", "outcome", "studies", "ketamine", "traditional", "direct", "indirect",
-               "certainty", "why", "plain", "technical", "sources", "missing")
+               "certainty", "why", "plain", "technical", "sources", "read_in", "missing")
 
 
 def _control_noun(spec: dict, row: dict) -> str:
@@ -125,6 +125,10 @@ def plain_answer(result: sy.SetResult) -> str:
     if result.indirect is not None:
         text += (" No trial compared them directly; compared indirectly (not randomised), "
                  f"{PLAIN_SHORT[result.indirect.certainty]}.")
+    if result.secondary:
+        text += (" Part of this was read only in a news or summary report, not in the study itself."
+                 if len(result.effects) > 1 else " This was read only in a news or summary report, not in the study "
+                 "itself.")
     return text[0].upper() + text[1:]
 
 
@@ -179,8 +183,23 @@ def sof_row(result: sy.SetResult) -> dict:
                      f"({sy.fmt(measure, ind.ci_low)} to {sy.fmt(measure, ind.ci_high)}), not randomised"
                      if ind is not None else ""),
         "certainty": certainty, "why": " ".join(sy.certainty_reasons(result)), "plain": plain_answer(result),
-        "technical": sy.headline(result), "sources": sources(result), "missing": bool(result.missing),
+        "technical": sy.headline(result), "sources": sources(result), "read_in": read_in(result),
+        "missing": bool(result.missing),
     }
+
+
+def read_in(result: sy.SetResult) -> str:
+    """Return where the row's figures were read, grouped by provenance level, most direct first: the footnote a
+    fact-checker needs ('The paper's abstract: ESCAPE-TRD week 8; Secondary report: ESCAPE-TRD week 32')."""
+    if result.effects.empty:
+        return ""
+    parts = []
+    for level in vocab.PROVENANCE:
+        sub = result.effects[result.effects["provenance"] == level]
+        if len(sub):
+            names = ", ".join(dict.fromkeys(sub["sample"]))
+            parts.append(f"{vocab.PROVENANCE_LABELS[level]}: {names}")
+    return "; ".join(parts)
 
 
 def sources(result: sy.SetResult) -> str:

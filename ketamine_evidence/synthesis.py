@@ -223,6 +223,15 @@ class SetResult:
         """The sides with a figure, in order."""
         return [s for s in self.sides.values() if s.kind != "none"]
 
+    @property
+    def secondary(self) -> list[str]:
+        """The studies (with their sample) behind this result whose figures were read only in a secondary report."""
+        if self.effects.empty or "provenance" not in self.effects:
+            return []
+        sec = self.effects[self.effects["provenance"] == "secondary"]
+        return list(dict.fromkeys(r.sample if r.sample.split()[0] == r.study.split()[0] else f"{r.sample} ({r.study})"
+                                  for r in sec.itertuples()))
+
 
 def synthesise(spec: dict, members: pd.DataFrame, rows: pd.DataFrame, grades: dict[str, dict] | None = None) -> SetResult:
     """Return the set's study effects and per-side summaries, using only members whose rows are all in `rows`.
@@ -244,10 +253,14 @@ def synthesise(spec: dict, members: pd.DataFrame, rows: pd.DataFrame, grades: di
         control = split_ids(m["control_row_ids"])
         against = indexed.loc[control[0], "treatment_group"] if control else (first["compared_with"] or "")
         certainty = max((indexed.loc[i, "certainty"] for i in ids), key=lambda c: CERTAINTY_ORDER[c])
+        # The least direct place any of its figures was read (a secondary report outweighs the paper's own table).
+        provenance = max((indexed.loc[i, "provenance"] if "provenance" in indexed else "secondary" for i in ids),
+                         key=vocab.PROVENANCE.index)
         records.append({
             **m, **eff, "group": group, "against": against, "study": first["study"], "link": first["link"],
             "n_studies": first["n_studies"],
             "certainty": certainty, "population": first["population"], "time_reported": first["time_reported"] or "",
+            "provenance": provenance, "read_in": vocab.PROVENANCE_LABELS[provenance],
             **_shown(eff, measure),
         })
     effects = pd.DataFrame(records)
@@ -466,7 +479,18 @@ def headline(result: SetResult) -> str:
     parts += [side_sentence(result, side) for side in result.side_names]
     if result.indirect is not None:
         parts.append(indirect_sentence(result))
+    if result.secondary:
+        parts.append(secondary_sentence(result))
     return " ".join(parts)
+
+
+def secondary_sentence(result: SetResult) -> str:
+    """Say which figures of this answer were read only in a secondary report (never left unsaid in a headline)."""
+    names = result.secondary
+    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    if len(result.effects) == 1:
+        return f"This figure was read only in a secondary report ({which}), not in the paper itself."
+    return f"Part of this answer was read only in a secondary report, not in the paper itself: {which}."
 
 
 def heterogeneity_text(result: SetResult) -> str:
@@ -513,18 +537,20 @@ def effects_table(result: SetResult) -> pd.DataFrame:
                          "against": r["against"], "n": r["n_text"], "value": r["value"], "ci_low": r["ci_low"],
                          "ci_high": r["ci_high"],
                          "weight_pct": None if pd.isna(r.get("weight")) else round(100 * r["weight"], 1),
-                         "how": r["how"], "certainty": s.certainty, "reason": r["reason"], "link": r["link"]})
+                         "how": r["how"], "certainty": s.certainty, "reason": r["reason"],
+                         "read_in": r["read_in"], "link": r["link"]})
         if s.kind == "pooled":
             sm = summary(s, measure)
             rows.append({"side": s.label, "study": "Pooled here", "sample": f"{s.pooled.k} studies", "group": "",
                          "against": "", "n": "", "value": sm["value"], "ci_low": sm["ci_low"], "ci_high": sm["ci_high"],
                          "weight_pct": 100.0, "how": sm["basis"], "certainty": s.certainty,
-                         "reason": "random-effects pool of the rows above, computed here", "link": ""})
+                         "reason": "random-effects pool of the rows above, computed here", "read_in": "",
+                         "link": ""})
     if result.indirect is not None:
         ind = result.indirect
         rows.append({"side": "Indirect, not randomised", "study": "Ketamine against traditional (Bucher)",
                      "sample": "through the common comparator", "group": "", "against": "", "n": "",
                      "value": ind.value, "ci_low": ind.ci_low, "ci_high": ind.ci_high, "weight_pct": None,
                      "how": "computed here from the two sides' estimates", "certainty": ind.certainty,
-                     "reason": result.spec.get("transitivity") or "", "link": ""})
+                     "reason": result.spec.get("transitivity") or "", "read_in": "", "link": ""})
     return pd.DataFrame(rows)

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from . import after_stopping, charts, compare, comparison_sets, evidence as ev, findings, synthesis, vocab
 
-RATIO_UNITS = ("odds ratio", "risk ratio", "hazard ratio")
+RATIO_UNITS = vocab.RATIO_UNITS
 
 
 @dataclass

@@ -79,7 +79,10 @@ DESIGNS = (
     "observational cohort",
     "product label",
     "secondary analysis",
+    "systematic review",  # a review that reports weighted averages or ranges, with no pooled model
 )
+# Designs whose figure sums up several studies (their n is everyone in them; they may give a number of studies).
+REVIEW_DESIGNS = ("meta-analysis", "network meta-analysis", "systematic review")
 CONTROL_TYPES = (
     "saline placebo",
     "active placebo",
@@ -87,6 +90,7 @@ CONTROL_TYPES = (
     "placebo + oral antidepressant",
     "active treatment",
     "none (uncontrolled)",
+    "no treatment (observational comparison)",  # people not prescribed the drug, in the same cohort
     "mixed",
 )
 TIME_UNITS = ("minutes", "hours", "days", "weeks", "months")
@@ -101,6 +105,7 @@ UNITS = (
     "odds ratio",
     "risk ratio",
     "hazard ratio",
+    "rate ratio",
     "SMD",
     "mean difference",
     "percentage points",
@@ -108,9 +113,22 @@ UNITS = (
     "mmHg",
     "NNT",
 )
-RELATIVE_UNITS = ("odds ratio", "risk ratio", "hazard ratio", "SMD", "mean difference", "percentage points", "NNT")
+RATIO_UNITS = ("odds ratio", "risk ratio", "hazard ratio", "rate ratio")
+RELATIVE_UNITS = RATIO_UNITS + ("SMD", "mean difference", "percentage points", "NNT")
 AE_COURSES = ("acute/transient", "persistent", "not applicable")
 CERTAINTY = ("high", "moderate", "low", "very low")
+
+# Where a figure was read (its provenance level), most direct first. The codes are stored; the labels are shown.
+PROVENANCE = ("full_text", "abstract", "label_registry", "secondary")
+PROVENANCE_LABELS = {
+    "full_text": "The paper (full text or table)",
+    "abstract": "The paper's abstract",
+    "label_registry": "Official label or registry",
+    "secondary": "Secondary report",
+}
+PROVENANCE_WHAT = {
+    "secondary": "news, a summary site or another paper quoting the figure; the paper itself was not read",
+}
 
 
 def counted(n: int, word: str, plural: str | None = None) -> str:

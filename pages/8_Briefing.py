@@ -33,7 +33,7 @@ def body(ctx: ui.Context) -> None:
             with st.container(border=True):
                 st.markdown(f"**{ui.md_escape(p['title'])}** · {ui.md_escape(p['dimension'])}")
                 (st.text if p["comparable"] else st.warning)(p["sentence"])
-                st.caption(ui.md_escape(f"{p['technical']} Rests on: {p['sources']}."))
+                st.caption(ui.md_escape(f"{p['technical']} Rests on: {p['sources']}. Read in: {p['read_in'] or 'none'}."))
         st.caption(ui.md_escape(findings.CERTAINTY_KEY))
         sof = ui.view(findings.summary_of_findings, ctx)
         ui.download_csv(sof.drop(columns=["missing"]), "Download the summary of findings (CSV, spreadsheet-safe)",

@@ -58,6 +58,10 @@ EVIDENCE_FIELDS = {
     "certainty_reason": ("string", "One line on why.", {"required": True}),
     "caveats": ("string", "What a reader must know before comparing.", {}),
     "location": ("string", "Where in the source the figure stands.", {"required": True}),
+    "provenance": ("string", "Where the figure was read: full_text = the paper itself (full text or one of its tables); "
+                   "abstract = the paper's own abstract; label_registry = an official product label or a trial registry; "
+                   "secondary = a secondary report (news, a summary site, another paper quoting it).",
+                   {"required": True, "enum": list(vocab.PROVENANCE)}),
     "read_at_url": ("string", "Address where the figure was read.", {"required": True, "pattern": r"https?://\S+"}),
 }
 SOURCE_FIELDS = {
@@ -68,6 +72,8 @@ SOURCE_FIELDS = {
     "doi": ("string", "DOI.", {"pattern": r"10\.\d{4,9}/\S+"}),
     "pmid": ("string", "PubMed id.", {"pattern": r"\d{1,9}"}),
     "other_id": ("string", "Regulatory label number or official record, only where no DOI/PMID could be verified.", {}),
+    "identifier_gap": ("string", "For a journal source without both a DOI and a PMID: which is missing and why (where it "
+                       "was looked for). Empty when both are given; labels carry other_id instead.", {}),
     "design": ("string", "Study design.", {"required": True}),
     "population": ("string", "Population studied.", {"required": True}),
     "n": ("integer", "Participants in the source.", {"minimum": 1}),

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .. import vocab
+from ..evidence import read_in
 
 # Okabe & Ito (2008) colours, darkened where needed so each mark keeps >= 3:1 contrast on white.
 COLOURS = {
@@ -57,7 +58,9 @@ TOP_AXIS_ROWS = 12  # past this many rows a dot chart shows its scale at the top
 # Log-axis ticks, written out: Plotly's default minor ticks print 0.3 as a bare "3".
 LOG_TICKS = [0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100]
 
-HOVER_COLUMNS = ["study", "treatment", "n", "time_reported", "outcome_definition", "value_ci", "certainty", "population"]
+HOVER_COLUMNS = [
+    "study", "treatment", "n", "time_reported", "outcome_definition", "value_ci", "certainty", "population", "read_in",
+]
 
 
 def value_ci_text(df: pd.DataFrame) -> pd.Series:
@@ -76,11 +79,13 @@ def hover_frame(df: pd.DataFrame) -> pd.DataFrame:
     """Return df with plain-text hover columns filled (value with CI, n and time as words)."""
     out = df.copy()
     out["value_ci"] = value_ci_text(out) if len(out) else pd.Series(dtype=object)
-    pooled = out["design"].isin(["meta-analysis", "network meta-analysis"]) if "design" in out else False
+    pooled = out["design"].isin(vocab.REVIEW_DESIGNS) if "design" in out else False
     n_text = out["n"].astype("object").map(lambda v: "not reported" if pd.isna(v) else f"{int(v):,}")
     # A meta-analysis's n is everyone in the pooled studies, not the size of one arm: say so.
     out["n"] = n_text.where(~(pooled & out["n"].notna()), n_text + " (all pooled participants)")
     out["time_reported"] = out["time_reported"].fillna("not time-specific")
+    if "read_in" not in out:
+        out["read_in"] = read_in(out)
     return out
 
 
@@ -89,7 +94,8 @@ HOVER_TEMPLATE = (
     "n = %{customdata[2]} · %{customdata[3]}<br>"
     "%{customdata[4]}<br>"
     "<b>%{customdata[5]}</b><br>"
-    "Certainty: %{customdata[6]} · %{customdata[7]}<extra></extra>"
+    "Certainty: %{customdata[6]} · %{customdata[7]}<br>"
+    "Read in: %{customdata[8]}<extra></extra>"
 )
 
 

@@ -60,7 +60,7 @@ def forest_rows(result, compact: bool = False) -> pd.DataFrame:
                             "label": f"{name}<br>{detail}", "group": r["group"], "value": r["value"],
                             "ci_low": r["ci_low"], "ci_high": r["ci_high"], "weight": r.get("weight"),
                             "text": f"{_fmt_value(measure, r['value'])} ({_interval(measure, r['ci_low'], r['ci_high'])})",
-                            "how": r["how"], "certainty": r["certainty"]})
+                            "how": r["how"], "certainty": r["certainty"], "read_in": r.get("read_in", "")})
         if s.kind == "pooled":
             sm = summary(s, measure)
             groups = ", ".join(s.groups)
@@ -94,7 +94,9 @@ def _hover(rows: pd.DataFrame) -> list[str]:
     """Hover text for forest rows: study and sample, group, n, time point, value with CI, how it was got, certainty."""
     return [f"<b>{_escape(r.name)}</b><br>{_escape(r.group)} · n = {_escape(r.n_text.removeprefix('n ') or 'not reported')}"
             f"{' · ' + _escape(r.time) if r.time else ''}<br><b>{_escape(r.text)}</b><br>{_escape(r.how)}<br>"
-            f"Certainty: {_escape(r.certainty)}" for r in rows.itertuples()]
+            f"Certainty: {_escape(r.certainty)}"
+            + (f"<br>Read in: {_escape(r.read_in)}" if isinstance(getattr(r, "read_in", ""), str) and r.read_in else "")
+            for r in rows.itertuples()]
 
 
 def _wrapped_lines(text: str, width: int) -> str:

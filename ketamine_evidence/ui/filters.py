@@ -25,6 +25,7 @@ FILTER_WIDGETS = (
     ("certainty", "Certainty", "Certainty"),
     ("routes", "Route", None),
     ("regimens", "Monotherapy or add-on", "Add-on"),
+    ("read_in", "Where the figure was read", "Where the figure was read"),
 )
 
 

@@ -31,12 +31,12 @@ def md_escape(text: str) -> str:
 TABLE_COLUMNS = [
     "study", "treatment_group", "outcome_label", "value", "unit", "ci_low", "ci_high", "n", "time_reported",
     "population", "treatment", "outcome_definition", "design", "regimen", "control_type",
-    "certainty", "certainty_reason", "caveats", "location", "link", "row_id",
+    "certainty", "certainty_reason", "caveats", "read_in", "location", "link", "row_id",
 ]
 
 
 PLAIN_COLUMNS = ["study", "treatment_group", "population", "outcome_label", "time_reported", "value", "unit", "n",
-                 "certainty", "caveats", "link"]
+                 "certainty", "read_in", "caveats", "link"]
 
 
 # A table under a chart or on a topic page lists up to this many figures; the explorer lists them all.
@@ -77,6 +77,7 @@ def table(rows: pd.DataFrame, key: str, columns: list[str] | None = None, limit:
             "unit": "Unit", "ci_low": "CI low", "ci_high": "CI high", "n": "n", "design": "Design",
             "regimen": "Regimen", "control_type": "Control", "certainty": "Certainty",
             "certainty_reason": "Why this certainty", "caveats": "Caveats", "location": "Where in source",
+            "read_in": "Where the figure was read",
             "row_id": "Row id", "short_citation": "Source", "citation": "Citation", "year": "Year",
             "figures_shown": st.column_config.NumberColumn("Figures shown"), "identifier": "Identifier",
             "read_at": st.column_config.LinkColumn("Where it was read"),
@@ -172,7 +173,7 @@ SUMMARY_COLUMNS = {
     "difference_vs_control": st.column_config.NumberColumn("Difference from the control arm, same source (points)",
                                                            format="%+g"),
     "pairs": st.column_config.NumberColumn("Sources with a control arm"),
-    "reason": "Why it is in this set",
+    "reason": "Why it is in this set", "read_in": "Where the figure was read",
     "link": st.column_config.LinkColumn("Source link", display_text=r"https://(?:doi\.org|pubmed\.ncbi\.nlm\.nih\.gov)/(.*)"),
 }
 
@@ -271,7 +272,8 @@ SOF_TABLE_COLUMNS = {"outcome": "Outcome", "studies": "Evidence (figures, people
                      "ketamine": "Ketamine against its control", "traditional": "Traditional against its control",
                      "direct": "Ketamine against an established treatment (same trials)",
                      "indirect": "Indirect comparison (not randomised)", "certainty": "Certainty (GRADE)",
-                     "why": "Why (GRADE's five domains)", "technical": "In GRADE's words", "plain": "In plain words"}
+                     "why": "Why (GRADE's five domains)", "technical": "In GRADE's words", "plain": "In plain words",
+                     "read_in": "Where its figures were read"}
 SOF_PAGES = {"onset": "Onset", "durability": "Durability", "non_response": "Non_response",
              "side_effects": "Side_effects"}
 

@@ -20,7 +20,7 @@ GOOD_EVIDENCE = [
         "time_reported": "day 1", "time_value": "1", "time_unit": "days", "time_hours": "24",
         "time_anchor": "first dose", "value": "40", "unit": "%", "ci_low": "30", "ci_high": "50",
         "ci_level": "95", "n": "20", "n_studies": "", "adverse_effect_course": "", "certainty": "low",
-        "certainty_reason": "single small trial", "caveats": "", "location": "abstract",
+        "certainty_reason": "single small trial", "caveats": "", "location": "abstract", "provenance": "abstract",
         "read_at_url": "https://example.org/test",
     },
     {
@@ -31,14 +31,15 @@ GOOD_EVIDENCE = [
         "control_type": "saline placebo", "compared_with": "", "time_reported": "", "time_value": "",
         "time_unit": "", "time_hours": "", "time_anchor": "", "value": "5", "unit": "%", "ci_low": "",
         "ci_high": "", "ci_level": "", "n": "20", "n_studies": "", "adverse_effect_course": "acute/transient",
-        "certainty": "low", "certainty_reason": "single small trial", "caveats": "", "location": "table 2",
+        "certainty": "low", "certainty_reason": "single small trial", "caveats": "", "location": "table 2", "provenance": "full_text",
         "read_at_url": "https://example.org/test",
     },
 ]
 GOOD_SOURCES = [
     {
         "source_id": "test2000", "short_citation": "Test 2000", "citation": "Test A et al. A test trial. J Test 2000;1:1-2.",
-        "year": "2000", "doi": "10.1000/test.1", "pmid": "", "other_id": "", "design": "RCT",
+        "year": "2000", "doi": "10.1000/test.1", "pmid": "", "other_id": "",
+        "identifier_gap": "PMID not read: a test fixture", "design": "RCT",
         "population": "treatment-resistant depression", "n": "40", "url": "https://example.org/test",
         "date_read": "2026-11-26", "notes": "",
     }

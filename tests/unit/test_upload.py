@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from ketamine_evidence import upload
-from ketamine_evidence.data import load_dataset
+from ketamine_evidence.data import EVIDENCE_COLUMNS, load_dataset
 from ketamine_evidence.safe import spreadsheet_safe
 
 CORPUS = Path(__file__).resolve().parents[1] / "upload_corpus"
@@ -77,6 +77,6 @@ def test_hostile_cells_are_kept_as_text_and_neutralised_in_downloads(curated):
 def test_template_has_every_column_and_real_rows(curated):
     text = upload.template_csv(curated.evidence)
     header = text.splitlines()[0].split(",")
-    assert header[0] == "row_id" and len(header) == 33
+    assert header == list(EVIDENCE_COLUMNS)
     res = upload.check_upload(text.encode(), None, curated.sources)
     assert res.kept == 2 and res.report.empty

@@ -76,6 +76,17 @@ def test_label_with_regulatory_id_instead_of_doi_is_accepted(make_dataset):
     assert len(load_dataset(folder).sources) == 1
 
 
+def test_journal_source_missing_an_identifier_must_say_why(make_dataset):
+    problems = problems_of(make_dataset(sources=edited(GOOD_SOURCES, 0, identifier_gap="")))
+    assert any(p.file == "sources.csv" and p.column == "identifier_gap" and p.line == 2 for p in problems)
+
+
+def test_journal_source_with_both_identifiers_has_no_gap_note(make_dataset):
+    problems = problems_of(make_dataset(sources=edited(GOOD_SOURCES, 0, pmid="12345678")))
+    assert any(p.column == "identifier_gap" for p in problems)
+    assert len(load_dataset(make_dataset(sources=edited(GOOD_SOURCES, 0, pmid="12345678", identifier_gap=""))).sources)
+
+
 def test_malformed_doi_is_reported(make_dataset):
     problems = problems_of(make_dataset(sources=edited(GOOD_SOURCES, 0, doi="doi:abc")))
     assert any(p.file == "sources.csv" and p.column == "doi" and p.line == 2 for p in problems)
