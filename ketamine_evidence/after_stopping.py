@@ -99,10 +99,10 @@ def table(rows: pd.DataFrame, curated: pd.DataFrame) -> pd.DataFrame:
             "figure": _figure(r), "other_arm": other, "over": r["time_reported"] or "not stated",
             "design": r["design"] + (f", n {int(r['n'])}" if pd.notna(r["n"]) else ""),
             "population": r["population"], "certainty": f"{r['certainty']}: {r['certainty_reason']}",
-            "differs": c["differs"], "link": r["link"],
+            "differs": c["differs"], "read_in": r["read_in"] if "read_in" in r else "not stated", "link": r["link"],
         })
     return pd.DataFrame(out, columns=["side", "study", "what", "what_stopped", "figure", "other_arm", "over", "design",
-                                      "population", "certainty", "differs", "link"])
+                                      "population", "certainty", "differs", "read_in", "link"])
 
 
 MESSAGE = ("No trial compared how long benefit lasts after ketamine with how long it lasts after an antidepressant, "

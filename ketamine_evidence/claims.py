@@ -219,3 +219,25 @@ def resembling(text: str, claims: pd.DataFrame, limit: int = 3) -> pd.DataFrame:
             out.append({"claim_id": c["claim_id"], "claim": c["claim"], "verdict": c["verdict"], "score": score})
     frame = pd.DataFrame(out, columns=["claim_id", "claim", "verdict", "score"])
     return frame.sort_values("score", ascending=False, kind="stable").head(limit).reset_index(drop=True)
+
+
+def answer_rows_first(found: pd.DataFrame, row_ids) -> pd.DataFrame:
+    """Return matched figures with those of the answer a verdict rests on first, each group in its match order."""
+    ids = set(row_ids or ())
+    first = found["row_id"].isin(ids)
+    return pd.concat([found[first], found[~first]])
+
+
+def seed_source_note(sources: pd.DataFrame) -> dict | None:
+    """Return where the 2014 story's own study (the Oxford series) was read, as a sentence and its address, from its
+    row in sources.csv (None if the source is not in the data)."""
+    row = sources[sources["source_id"] == "diamond2014"]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+    gap = r.get("identifier_gap")
+    missing = (" We could not read its DOI or PMID, or find another copy of its abstract, in any source we could "
+               "search." if isinstance(gap, str) and gap else "")
+    return {"text": ("Where the Oxford series' own figures were read: its abstract on the University of Oxford "
+                     f"Department of Psychiatry's publication record (read on {r['date_read']}).{missing}"),
+            "url": r["url"]}

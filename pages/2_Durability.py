@@ -8,7 +8,7 @@ from ketamine_evidence import evidence as ev, ui, views
 AFTER_COLUMNS = {"side": "Side", "study": "Study", "what_stopped": "What stopped", "figure": "Figure",
                  "other_arm": "The trial's other arm", "what": "What it counts", "over": "Over what time",
                  "design": "Design", "population": "Who", "certainty": "Certainty of the figure",
-                 "differs": "What differs", "link": "Source"}
+                 "differs": "What differs", "read_in": "Where the figure was read", "link": "Source"}
 
 
 def body(ctx: ui.Context) -> None:
@@ -20,6 +20,11 @@ def body(ctx: ui.Context) -> None:
         st.info(after.message, icon=":material/compare_arrows:")
         st.dataframe(after.counts[list(AFTER_COLUMNS)], hide_index=True, key="durability_after_table",
                      column_config={**AFTER_COLUMNS, "link": st.column_config.LinkColumn("Source")})
+        secondary = after.counts[after.counts["read_in"] == "Secondary report"]
+        if not secondary.empty:
+            st.caption(ui.md_escape("Read only in a secondary report (news, a summary or another paper), not in the "
+                                    "study itself: " + "; ".join(f"{r.study}, {r.what}" for r in secondary.itertuples())
+                                    + "."))
     ui.answer(ctx, "durability")
     st.header("Every figure on this question")
     ui.show_view(ui.view(views.durability_relapse, ctx), ctx)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ketamine_evidence import claims as cl, ui, views
+from ketamine_evidence import claims as cl, ui
 from ketamine_evidence.vocab import DIMENSION_LABELS
 
 ANSWER_PAGES = {"onset": "pages/1_Onset.py", "durability": "pages/2_Durability.py",
@@ -10,7 +10,10 @@ ANSWER_PAGES = {"onset": "pages/1_Onset.py", "durability": "pages/2_Durability.p
 from ketamine_evidence.data import DataValidationError
 
 VERDICT_COLOURS = {"supported": "green", "partly": "orange", "not supported": "red", "mis-stated": "red",
-                   "no evidence in the data": "gray"}
+                   "no evidence in the data": "gray", "partly supported": "orange",
+                   "cannot be judged from this evidence": "gray"}
+VERDICT_ICONS = {"supported": ":material/check_circle:", "partly supported": ":material/rule:",
+                 "not supported": ":material/cancel:", "cannot be judged from this evidence": ":material/help:"}
 CLAIM_TABLE = ["claim_id", "study", "treatment_group", "outcome_label", "time_reported", "value", "unit", "ci_low",
                "ci_high", "n", "population", "certainty", "caveats", "link", "row_id"]
 
@@ -27,6 +30,10 @@ def body(ctx: ui.Context) -> None:
     st.caption("The story: NPR, 2014, on the Oxford series of 28 patients given ketamine infusions (Diamond, McShane "
                "et al., J Psychopharmacol 2014). Each claim is paraphrased from the story. Verdicts and explanations are the curators'; every figure "
                "shown comes from the dataset with its source. Claims use all figures, whatever the sidebar filters.")
+    seed = cl.seed_source_note(ctx.sources)
+    if seed:
+        st.caption(seed["text"])
+        st.link_button("Open the Oxford record of the series", seed["url"], icon=":material/open_in_new:")
     st.text(counts)
     for c in cards:
         with st.container(border=True):
@@ -47,34 +54,32 @@ def body(ctx: ui.Context) -> None:
     text = st.text_area("Type or paste a claim", key="claims_query", height=90,
                         placeholder="e.g. Esketamine causes dissociation in a quarter of patients")
     text = ui.within(text, 500)
-    st.caption("The matcher looks for treatments, the question (speed, durability, response, side effects), outcome "
-               "words, time words and numbers in your claim. A named treatment scores 3, a question 2, an outcome word "
-               "2, a figure measured at the time your claim names (hours, days, weeks, months) 2, a figure within 5 "
-               "points (or 10%) of your number 2. It uses the rows allowed by the sidebar filters.")
+    st.caption("The checker reads what the claim says (the treatments, the question, the outcome or harm, who, when, "
+               "how many, and whether it compares or speaks of everyone), maps it onto one answer the app holds (a "
+               "curated claim that says the same, or the like-for-like comparison on that outcome, direct evidence "
+               "first) and applies a stated rule. Verdicts use the curated data, whatever the sidebar filters.")
     if text.strip():
-        parsed = cl.parse_claim(text)
+        v = ui.claim_verdict(" ".join(text.split()))
+        with st.container(border=True, key="claims_verdict"):
+            st.badge(v.verdict.capitalize(), color=VERDICT_COLOURS[v.verdict], icon=VERDICT_ICONS[v.verdict])
+            if v.how_sure:
+                st.text(v.how_sure)
+            st.markdown("**The rule that gave it**")
+            st.text(v.rule)
+            if v.answer:
+                st.markdown("**The answer it maps onto**")
+                st.text(v.answer)
+            if v.dimension in ANSWER_PAGES:
+                st.page_link(ANSWER_PAGES[v.dimension], label=f"See it on the {DIMENSION_LABELS[v.dimension].lower()} "
+                             "page", icon=":material/arrow_forward:")
         found = cl.match_claim(text, ctx.rows)
         if found.empty:
-            st.warning("The app cannot judge this claim: it names no treatment or question the data covers. "
-                       "Try naming a treatment (ketamine, esketamine, an SSRI…) and what you claim about it.")
             return
-        st.info("The app does not give a verdict on a typed claim. It shows the side-by-side answer for the question "
-                "your claim is about, the curated claims it resembles (each with a verdict), and the figures that "
-                "bear on it.", icon=":material/fact_check:")
-        for dim in parsed["dimensions"][:2]:
-            answer = ui.view(views.ANSWERS[dim], ctx)
-            st.markdown(f"**The side-by-side answer on {ui.md_escape(DIMENSION_LABELS[dim].lower())}**")
-            (st.text if not answer.empty else st.warning)(answer.message)
-            st.page_link(ANSWER_PAGES[dim], label=f"See it on the {DIMENSION_LABELS[dim].lower()} page",
-                         icon=":material/arrow_forward:")
-        similar = cl.resembling(text, ui.load_claims())
-        if not similar.empty:
-            st.markdown("**Curated claims it resembles**")
-            st.text("\n".join(f"• {r.claim} — verdict: {r.verdict} ({r.claim_id})" for r in similar.itertuples()))
+        found = cl.answer_rows_first(found, v.row_ids)
         st.markdown("**Figures that bear on it**")
-        st.text(f"{len(found)} figures, best match first.")
+        st.text(f"{len(found)} figures, the answer's own first, then best match (sidebar filters apply here).")
         st.text("\n".join(f"• {cl.figure_line(r)}  [matched: {r.match_reason}]" for r in found.head(8).itertuples()))
-        ui.table(found, key="claims_matches", columns=CLAIM_TABLE[1:] + ["match_score", "match_reason"])
+        ui.table(found, key="claims_matches", columns=CLAIM_TABLE[1:] + ["read_in", "match_score", "match_reason"])
 
 
 ui.run_page("Claim checker", "Claims about ketamine and antidepressants, set against the published figures.", body)

@@ -11,7 +11,7 @@ The names below are re-exported so pages need not know which module holds what. 
 name must patch the module that looks it up (e.g. `ui.widgets.plain_mode` for a table), not this package.
 """
 
-from .cache import Context, claim_cards, claim_figures, load, load_claims, source_table, upload_slot, view
+from .cache import Context, claim_cards, claim_figures, claim_verdict, load, load_claims, source_table, upload_slot, view
 from .filters import (DATA_CHOICES, FILTER_WIDGETS, MAIN_FILTERS, URL_KEYS, current_upload, filters_to_params,
                       plain_mode, share_link, term_help)
 from .frame import ASSETS, DISCLAIMER, FOCUS_CSS, PAGES, page_frame, run_page, sidebar, slow_work
@@ -22,7 +22,7 @@ from .widgets import (PLAIN_COLUMNS, SUMMARY_COLUMNS, TABLE_COLUMNS, TABLE_LIMIT
 __all__ = [
     "ASSETS", "DATA_CHOICES", "DISCLAIMER", "FILTER_WIDGETS", "FOCUS_CSS", "MAIN_FILTERS", "PAGES", "PLAIN_COLUMNS",
     "SUMMARY_COLUMNS", "TABLE_COLUMNS", "TABLE_LIMIT", "URL_KEYS", "Context", "answer", "chart", "chart_title",
-    "claim_cards", "claim_figures", "current_upload", "download_csv", "empty", "filters_to_params", "key_message",
+    "claim_cards", "claim_figures", "claim_verdict", "current_upload", "download_csv", "empty", "filters_to_params", "key_message",
     "lazy_expander", "lazy_table", "load", "load_claims", "md_escape", "natural_frequency", "page_frame",
     "plain_mode", "plotly", "run_page", "share_link", "show_comparison", "show_view", "sidebar", "slow_work",
     "source_table", "summary_of_findings", "table", "term_help", "upload_slot", "view", "what_changed", "within",

@@ -81,6 +81,18 @@ def claim_cards(ctx: "Context") -> tuple[str, list[dict]]:
     return _VIEWS.get(("claim_cards", ctx.source_key, files_stamp(DATA_DIR)), make)
 
 
+def claim_verdict(text: str):
+    """Return the verdict on a typed claim, judged on the curated dataset whatever the filters or an upload (the
+    comparison sets and curated claims are curated for it), shared by every session that types the same claim."""
+    from .. import verdicts
+    from ..comparison_sets import curated
+
+    key = ("curated", str(DATA_DIR), files_stamp(DATA_DIR))
+    return _VERDICTS.get((text, key),
+                      lambda: verdicts.judge(text, _all_rows(key), load_claims(), curated()),
+                      wait="Weighing the claim against the evidence…")
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _all_rows(source_key: tuple) -> pd.DataFrame:
     """Evidence joined to its sources, once per dataset (curated stamp or upload digest)."""
@@ -134,6 +146,8 @@ class Shared:
 
 _FILTERED = Shared(64)
 _VIEWS = Shared(256)
+# Typed claims get their own small store, so readers' free text never pushes the pages' views out.
+_VERDICTS = Shared(64)
 
 
 def _filtered(source_key: tuple, filters: ev.Filters) -> pd.DataFrame:
