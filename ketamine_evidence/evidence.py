@@ -199,20 +199,6 @@ def time_to_event(df: pd.DataFrame, outcome: str) -> pd.DataFrame:
     return sel.sort_values(["treatment_group", "value_days"])
 
 
-def earliest_response_rows(course: pd.DataFrame) -> pd.DataFrame:
-    """Return, per treatment group, the whole row of its earliest reported response rate in the onset course."""
-    resp = course[course["outcome"] == "response"]
-    return resp.loc[resp.groupby("treatment_group", observed=True)["time_hours"].idxmin()] if not resp.empty else resp
-
-
-def first_response_times(course: pd.DataFrame) -> pd.DataFrame:
-    """Return, per treatment group, the earliest time point at which a response rate is reported."""
-    first = earliest_response_rows(course)
-    if first.empty:
-        return pd.DataFrame(columns=["treatment_group", "time_hours", "value", "study"])
-    return first[["treatment_group", "time_hours", "value", "study"]].reset_index(drop=True)
-
-
 def rates(df: pd.DataFrame, dimension: str, outcomes: tuple[str, ...]) -> pd.DataFrame:
     """Return percentage rows of a dimension for the given outcomes (response, remission, relapse, ...)."""
     sel = df[(df["dimension"] == dimension) & df["outcome"].isin(outcomes) & (df["unit"] == PERCENT)]
@@ -220,91 +206,48 @@ def rates(df: pd.DataFrame, dimension: str, outcomes: tuple[str, ...]) -> pd.Dat
 
 
 def relative_effects(df: pd.DataFrame, dimension: str) -> pd.DataFrame:
-    """Return ratio-type effects (odds, risk, hazard ratios) of a dimension, each against its comparator."""
+    """Return ratio-type effects (odds, risk, hazard and rate ratios) of a dimension, each as treatment against
+    control (see `oriented`)."""
     sel = df[(df["dimension"] == dimension) & df["unit"].isin(vocab.RATIO_UNITS)
              & (df["outcome"] != "prognostic")]
-    return sel.sort_values(["unit", "treatment_group", "value"])
+    return oriented(sel, df).sort_values(["unit", "treatment_group", "value"])
+
+
+def oriented(sel: pd.DataFrame, df: pd.DataFrame) -> pd.DataFrame:
+    """Return ratio rows all read as treatment against control. A row printed the other way round (placebo, or
+    stopping, against the drug: "hazard of recurrence, placebo vs sertraline") is inverted as the comparison sets do
+    (1/ratio, limits swapped), its group taken from the same source's drug arm, and its definition says how it was
+    printed. A row whose drug group cannot be told from its source is left as printed."""
+    flip = (sel["treatment_group"] == "Placebo") & sel["unit"].isin(vocab.RATIO_UNITS)
+    if not flip.any():
+        return sel
+    out = sel.copy()
+    for idx in out.index[flip]:
+        r = out.loc[idx]
+        groups = df.loc[(df["source_id"] == r["source_id"]) & ~df["treatment_group"].isin(["Placebo"]),
+                        "treatment_group"].unique()
+        if len(groups) != 1:
+            continue
+        lo, hi = r["ci_low"], r["ci_high"]
+        printed = f"{r['value']:g}" + (f" (95% CI {lo:g} to {hi:g})" if pd.notna(lo) else "")
+        out.loc[idx, "value"] = 1 / r["value"]
+        out.loc[idx, "ci_low"] = 1 / hi if pd.notna(hi) else hi
+        out.loc[idx, "ci_high"] = 1 / lo if pd.notna(lo) else lo
+        out.loc[idx, "treatment_group"] = groups[0]
+        if "family" in out:
+            out.loc[idx, "family"] = vocab.family_of(groups[0])
+        out.loc[idx, "outcome_label"] = f"{r['outcome_label']} (turned round)"
+        out.loc[idx, "compared_with"] = "stopping it (placebo)"
+        out.loc[idx, "outcome_definition"] = (f"Shown inverted (1/ratio) so it reads treatment against stopping; "
+                                              f"printed as {printed}, {r['treatment']} against "
+                                              f"{r['compared_with']}. {r['outcome_definition']}")
+    return out
 
 
 def side_effect_rates(df: pd.DataFrame) -> pd.DataFrame:
     """Return adverse-event incidence percentages, one row per effect, treatment and source."""
     sel = df[(df["dimension"] == "side_effects") & (df["outcome"] == "adverse_event") & (df["unit"] == PERCENT)]
     return sel.sort_values(["outcome_label", "treatment_group"])
-
-
-# The side-effect profile's rows: an effect's name, and the words that find it in an outcome label (lower case).
-EFFECT_GROUPS = (
-    ("Dissociation", ("dissociat",)),
-    ("Dizziness", ("dizziness",)),
-    ("Vertigo", ("vertigo",)),
-    ("Nausea", ("nausea",)),
-    ("Vomiting", ("vomiting",)),
-    ("Sedation, drowsiness", ("sedation", "drowsiness", "somnolence")),
-    ("Headache", ("headache",)),
-    ("Raised blood pressure", ("blood pressure",)),
-    ("Sexual dysfunction", ("sexual", "orgasm")),
-    ("Insomnia", ("insomnia",)),
-    ("Dry mouth", ("dry mouth",)),
-    ("Diarrhoea", ("diarrh",)),
-    ("Anxiety", ("anxiety",)),
-    ("Hypoesthesia", ("hypoesthesia",)),
-    ("Feeling drunk", ("drunk",)),
-)
-# Control arms a drug arm is set against in the same source: a placebo, or (esketamine trials) an antidepressant
-# with a placebo spray.
-CONTROL_ARMS = ("Placebo", "Antidepressant + placebo spray")
-
-
-def effect_of(label: str) -> str | None:
-    """Return the profile effect an outcome label names, or None."""
-    low = label.lower()
-    return next((name for name, words in EFFECT_GROUPS if any(w in low for w in words)), None)
-
-
-def side_effect_profile(df: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per effect and treatment group: the median, lowest and highest reported incidence, how many
-    figures and sources, and (where a source reports the group's arm beside its control arm) the median difference.
-
-    Medians describe the figures shown; populations and designs differ between them.
-    """
-    ae = side_effect_rates(df).copy()
-    cols = ["effect", "treatment_group", "family", "median", "lowest", "highest", "figures", "sources",
-            "difference_vs_control", "pairs"]
-    if ae.empty:
-        return pd.DataFrame(columns=cols)
-    ae["effect"] = ae["outcome_label"].map(effect_of)
-    ae = ae[ae["effect"].notna()]
-    controls = ae[ae["treatment_group"].isin(CONTROL_ARMS)]
-    ctrl = controls.groupby(["source_id", "effect"])["value"].first()
-    out = []
-    for (effect, group), sub in ae.groupby(["effect", "treatment_group"], sort=False):
-        keys = list(zip(sub["source_id"], sub["effect"]))
-        diffs = [v - ctrl[k] for k, v in zip(keys, sub["value"]) if k in ctrl.index and group not in CONTROL_ARMS]
-        out.append({"effect": effect, "treatment_group": group, "family": vocab.family_of(group),
-                    "median": float(sub["value"].median()), "lowest": float(sub["value"].min()),
-                    "highest": float(sub["value"].max()), "figures": len(sub),
-                    "sources": ", ".join(sorted(set(sub["study"]))),
-                    "difference_vs_control": float(pd.Series(diffs).median()) if diffs else None, "pairs": len(diffs)})
-    order = {name: i for i, (name, _) in enumerate(EFFECT_GROUPS)}
-    groups = {g: i for i, g in enumerate(vocab.TREATMENT_GROUPS)}
-    prof = pd.DataFrame(out, columns=cols)
-    return prof.sort_values(["effect", "treatment_group"], key=lambda c: c.map(order if c.name == "effect" else groups),
-                            ignore_index=True)
-
-
-def profile_message(prof: pd.DataFrame) -> str:
-    """Return, for each treatment group, its most frequently reported effect (median) and its control difference."""
-    parts = []
-    for group, sub in prof.groupby("treatment_group", sort=False):
-        if group in CONTROL_ARMS:
-            continue
-        top = sub.loc[sub["median"].idxmax()]
-        text = f"{group}: {top['effect'].lower()} most often ({top['median']:g}%"
-        if pd.notna(top["difference_vs_control"]):
-            text += f", {top['difference_vs_control']:+g} points against the control arm of the same source"
-        parts.append(text + f"; {vocab.counted(int(top['figures']), 'figure')})")
-    return ("; ".join(parts) + ". Medians of the figures shown; populations and designs differ."
-            if parts else "No side-effect percentages for a named effect in the current selection.")
 
 
 def discontinuation_rates(df: pd.DataFrame) -> pd.DataFrame:
@@ -355,9 +298,19 @@ def over_time_message(by_year: pd.DataFrame) -> str:
     return "; ".join(parts) + "." if parts else "No figures with a publication year in the current selection."
 
 
-def _range_text(values: pd.Series, unit: str = "%") -> str:
-    lo, hi = values.min(), values.max()
-    return f"{lo:g}{unit}" if lo == hi else f"{lo:g}–{hi:g}{unit}"
+def describe(rows: pd.DataFrame, what: str) -> str:
+    """Return what a chart of every figure holds, family by family, and why it gives no answer: its figures come from
+    different studies, people, definitions and time points, so none is averaged, spanned or ranked against another
+    (the like-for-like answer is the comparison set at the top of each page)."""
+    if rows.empty:
+        return f"No {what} in the current selection."
+    fams = [f"{vocab.counted(int((rows['family'] == fam).sum()), 'figure')} for {fam.lower()}"
+            for fam in vocab.FAMILIES if (rows["family"] == fam).any()] if "family" in rows else []
+    return (f"{vocab.counted(len(rows), 'figure')} on {what} from "
+            f"{vocab.counted(rows['source_id'].nunique(), 'source')}" + (f" ({', '.join(fams)})" if fams else "")
+            + ". They come from different studies, people, definitions and time points, so each is drawn on its "
+            "own and none is combined with or set against another. The like-for-like answer is at the top of the "
+            "page.")
 
 
 # ---------------------------------------------------------------- page helpers
@@ -366,28 +319,6 @@ def concat_rows(*frames: pd.DataFrame) -> pd.DataFrame:
     """Return the frames stacked (skipping empty ones), keeping row order."""
     frames = [f for f in frames if not f.empty]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def _median_line(rows: pd.DataFrame, name: str, unit: str = "%") -> str | None:
-    if rows.empty:
-        return None
-    med = rows["value"].median()
-    return (f"{name}: median {med:g}{unit} (range {_range_text(rows['value'], unit)}, "
-            f"{vocab.counted(len(rows), 'figure')} from {vocab.counted(rows['source_id'].nunique(), 'source')})")
-
-
-def relapse_message(rel: pd.DataFrame) -> str:
-    """Return a sentence contrasting relapse on continued treatment with relapse after switching to placebo."""
-    rel = rel[rel["outcome"] == "relapse"]
-    parts = [
-        _median_line(rel[rel["family"] == vocab.FAMILIES[1]], "kept on an antidepressant"),
-        _median_line(rel[rel["treatment_group"] == "Placebo"], "switched to placebo"),
-        _median_line(rel[rel["family"] == vocab.FAMILIES[0]], "ketamine or esketamine"),
-    ]
-    parts = [p for p in parts if p]
-    if not parts:
-        return "No relapse percentages in the current selection."
-    return "Relapse, " + "; ".join(parts) + ". Medians describe the rows shown; they are not a pooled estimate."
 
 
 def durations(df: pd.DataFrame) -> pd.DataFrame:
@@ -403,20 +334,6 @@ def maintenance_regimens(df: pd.DataFrame) -> pd.DataFrame:
     out = d[cols].drop_duplicates(subset=["treatment", "study"])
     order = {f: i for i, f in enumerate(vocab.FAMILIES)}
     return out.sort_values(["family", "treatment_group"], key=lambda s: s.map(order) if s.name == "family" else s)
-
-
-def rate_message(rows: pd.DataFrame, what: str) -> str:
-    """Return a sentence giving the median and range of a rate per family, by population."""
-    parts = []
-    for pop, sub in rows.groupby("population", sort=False):
-        for fam, name in ((vocab.FAMILIES[0], "ketamine"), (vocab.FAMILIES[1], "traditional antidepressants"),
-                          (vocab.FAMILIES[2], "placebo and comparators")):
-            line = _median_line(sub[sub["family"] == fam], f"{name} in {pop}")
-            if line:
-                parts.append(line)
-    if not parts:
-        return f"No {what} rates in the current selection."
-    return f"{what.capitalize()}: " + "; ".join(parts) + ". Medians describe the rows shown, not a pooled estimate."
 
 
 STEP_PATTERN = r"\bsteps?\b|switch"
@@ -443,43 +360,6 @@ def ketamine_trd_rates(df: pd.DataFrame) -> pd.DataFrame:
         & (df["family"] == vocab.FAMILIES[0])
         & (df["population"] == "treatment-resistant depression")
     ]
-
-
-def steps_message(steps: pd.DataFrame, ket: pd.DataFrame) -> str:
-    """Return a sentence on remission across treatment steps and ketamine's rates in treatment-resistant depression."""
-    parts = []
-    single = steps[~steps["outcome_label"].str.contains("cumulative", case=False)]
-    if not single.empty:
-        parts.append(f"remission in sequential steps of traditional treatment ranged {_range_text(single['value'])}")
-    cum = steps[steps["outcome_label"].str.contains("cumulative", case=False)]
-    if len(cum) > 1:
-        parts.append(f"cumulative remission is reported as {', '.join(f'{v:g}%' for v in cum['value'])} by different analyses "
-                     f"({', '.join(cum['study'])})")
-    elif len(cum) == 1:
-        parts.append(f"cumulative remission {cum['value'].iloc[0]:g}% ({cum['study'].iloc[0]})")
-    if not ket.empty:
-        parts.append(f"ketamine in treatment-resistant depression: {_range_text(ket['value'])} across {len(ket)} figures")
-    return ("; ".join(parts).capitalize() + ".") if parts else "No step-by-step figures in the current selection."
-
-
-def side_effect_message(ae: pd.DataFrame) -> str:
-    """Return a sentence naming the most frequent reported effect per family, with its placebo rate where the same study gives one."""
-    parts = []
-    for fam, name in ((vocab.FAMILIES[0], "Ketamine"), (vocab.FAMILIES[1], "Traditional antidepressants")):
-        sub = ae[ae["family"] == fam]
-        if sub.empty:
-            continue
-        top = sub.loc[sub["value"].idxmax()]
-        # The same study's control arm: a placebo, or (esketamine trials) an antidepressant with a placebo spray.
-        control = ae[(ae["source_id"] == top["source_id"]) & (ae["outcome_label"] == top["outcome_label"])
-                     & ae["treatment_group"].isin(CONTROL_ARMS) & (ae["treatment_group"] != top["treatment_group"])]
-        text = f"{name}: the highest figure reported is {top['value']:g}% ({top['study']}: {top['outcome_label'].lower()})"
-        if not control.empty:
-            c = control.iloc[0]
-            text += (f" against {c['value']:g}% on placebo" if c["treatment_group"] == "Placebo" else
-                     f" against {c['value']:g}% in its control arm ({c['treatment_group'].lower()})")
-        parts.append(text)
-    return ("; ".join(parts) + ".") if parts else "No side-effect percentages in the current selection."
 
 
 def other_side_effect_figures(df: pd.DataFrame) -> pd.DataFrame:
@@ -532,31 +412,6 @@ def ratio_message(rows: pd.DataFrame) -> str:
     return "; ".join(parts) + ". Whether below or above 1 favours the treatment depends on the outcome: see each row."
 
 
-def duration_message(rows: pd.DataFrame, what: str) -> str:
-    """Return the range of reported durations in days, naming the studies at each end."""
-    if rows.empty:
-        return f"No {what} in the current selection."
-    lo, hi = rows.loc[rows["value_days"].idxmin()], rows.loc[rows["value_days"].idxmax()]
-    return (f"{what.capitalize()} reported from {lo['value_days']:g} days ({lo['study']}, {lo['treatment_group']}) "
-            f"to {hi['value_days']:g} days ({hi['study']}, {hi['treatment_group']}); each as its source defines it.")
-
-
-def earliest_effect_message(rows: pd.DataFrame) -> str:
-    """Return the earliest time point at which each group has a reported difference from its comparator."""
-    firsts = rows.loc[rows.groupby("treatment_group", observed=True)["time_hours"].idxmin()]
-    return "Earliest reported comparison with a control: " + "; ".join(
-        f"{r.treatment_group} at {fmt_hours(r.time_hours)} ({r.study})" for r in firsts.itertuples()) + "."
-
-
-def family_medians_message(rows: pd.DataFrame, what: str) -> str:
-    """Return the median and range of percentages per family (a description of the rows, not a pooled estimate)."""
-    parts = [line for fam in vocab.FAMILIES
-             if (line := _median_line(rows[rows["family"] == fam], fam.lower()))]
-    if not parts:
-        return f"No {what} in the current selection."
-    return f"{what.capitalize()}: " + "; ".join(parts) + "."
-
-
 def first_step_non_response(df: pd.DataFrame) -> pd.DataFrame:
     """Return first-step response rates of traditional treatment with the share not responding, computed openly as 100 - response."""
     sel = df[
@@ -578,25 +433,24 @@ def certainty_counts(df: pd.DataFrame) -> pd.DataFrame:
 
 TIMELINE_KINDS = (
     "Onset: reported time to response or to a drug-placebo difference",
-    "Onset: earliest time point with a reported response rate",
     "Durability: duration of benefit or time to relapse",
 )
 
 
 def timeline_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """Return the figures that place a treatment group on a time axis in days, with a `kind` and `days` column.
+    """Return the figures that are times, placing a treatment group on a time axis in days, with a `kind` and `days`
+    column.
 
-    Three kinds, never mixed into one number: reported times to response, the earliest time point at which a study
-    reports a response rate (when it was measured, not when response began), and reported durations of benefit or
-    times to relapse. Hours and weeks are converted to days openly (hours / 24, weeks x 7).
+    Two kinds, never mixed into one number: reported times to response, and reported durations of benefit or times
+    to relapse. A time point at which a study measured a response rate is not a time to response (it is when it was
+    measured, not when response began), so it is not placed here. Hours and weeks are converted to days openly
+    (hours / 24, weeks x 7).
     """
     ttr = time_to_event(df, "time_to_response")
-    first = earliest_response_rows(onset_time_course(df))
     dur = durations(df)
     parts = [
         ttr.assign(kind=TIMELINE_KINDS[0], days=ttr["value_days"]) if not ttr.empty else ttr,
-        first.assign(kind=TIMELINE_KINDS[1], days=first["time_hours"] / 24) if not first.empty else first,
-        dur.assign(kind=TIMELINE_KINDS[2], days=dur["value_days"]) if not dur.empty else dur,
+        dur.assign(kind=TIMELINE_KINDS[1], days=dur["value_days"]) if not dur.empty else dur,
     ]
     out = concat_rows(*parts)
     if out.empty:
@@ -606,21 +460,4 @@ def timeline_rows(df: pd.DataFrame) -> pd.DataFrame:
                            else c).reset_index(drop=True)
 
 
-def timeline_message(rows: pd.DataFrame) -> str:
-    """Return, per group, its earliest figure of each onset kind and its longest durability figure, with studies."""
-    parts = []
-    for group, sub in rows.groupby("treatment_group", sort=False):
-        bits = []
-        for kind, words in ((TIMELINE_KINDS[0], "time to response {t}"),
-                            (TIMELINE_KINDS[1], "first response rate reported at {t}")):
-            k = sub[sub["kind"] == kind]
-            if not k.empty:
-                o = k.loc[k["days"].idxmin()]
-                bits.append(words.format(t=fmt_hours(o["days"] * 24)) + f" ({o['study']})")
-        dur = sub[sub["kind"] == TIMELINE_KINDS[2]]
-        if not dur.empty:
-            d = dur.loc[dur["days"].idxmax()]
-            bits.append(f"longest duration or time to relapse {d['days']:g} days ({d['study']}: "
-                        f"{d['outcome_label'].lower()})")
-        parts.append(f"{group}: " + "; ".join(bits))
-    return ". ".join(parts) + ". A response rate's time point is when it was measured, not when response began."
+

@@ -41,6 +41,7 @@ FIXES = (
     ("greater than", "Use a positive number."),
     ("required column is missing", "Add this column; the template lists every column."),
     ("not in the schema", "Remove this column or rename it to a column of the template."),
+    ("no rows of figures", "Add your figures under the header line, one row each."),
     ("expected format", "Check the format (a web address starts with http:// or https://; a DOI starts with 10.)."),
     ("time_value", "Give time_value, time_unit, time_hours and time_anchor together, with time_hours in hours."),
     ("DOI or a PMID", "Give the source's DOI or PMID."),
@@ -117,6 +118,10 @@ def precheck(raw: bytes, name: str, columns: tuple[str, ...]) -> tuple[str | Non
         return None, [Problem(name, 1, None, None, header[:80],
                               "no column of the template was found in the first line: the delimiter could not be "
                               "detected (use commas or semicolons) or the header row is missing")]
+    if not [line for line in raw.decode("utf-8-sig").splitlines()[1:] if line.strip()]:
+        return None, [Problem(name, None, None, None, None,
+                              "the file has its header line but no rows of figures under it: add one row per "
+                              "published figure, as in the template's two example rows")]
     return best, []
 
 

@@ -23,15 +23,14 @@ time words, its quantity ("70 %", "a quarter", "most") and its kind (a rate, a c
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from . import claims as cl, findings, synthesis as sy, vocab
-from .comparison_sets import DIRECT, RATIO_MEASURES, ComparisonSets, comparator_name
+from . import claims as cl, findings, synthesis as sy
+from .comparison_sets import DIRECT, ComparisonSets, comparator_name
 
 VERDICTS = ("supported", "partly supported", "not supported", "cannot be judged from this evidence")
 CURATED = {"supported": VERDICTS[0], "partly": VERDICTS[1], "not supported": VERDICTS[2], "mis-stated": VERDICTS[2],

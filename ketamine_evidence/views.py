@@ -14,7 +14,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import after_stopping, charts, compare, comparison_sets, evidence as ev, findings, synthesis, vocab
+from . import after_stopping, charts, comparison_sets, evidence as ev, findings, synthesis, vocab
 
 RATIO_UNITS = vocab.RATIO_UNITS
 
@@ -112,13 +112,8 @@ def onset_course(df: pd.DataFrame) -> View:
              "improvement, response or remission rates with a time point", ev.onset_time_course(df))
 
     def message(r):
-        firsts = ev.first_response_times(r)
-        if firsts.empty:
-            return "No response rates with a time point in the current selection."
-        return ("Earliest time point at which these studies report a response rate (when it was measured, not "
-                "necessarily when response began): " + "; ".join(
-                    f"{x.treatment_group} {ev.fmt_hours(x.time_hours)} ({x.value:g}%, {x.study})"
-                    for x in firsts.itertuples()) + ".")
+        return ev.describe(r, "improvement, response or remission with a time point") + (
+            " A point's time is when a study measured it, not when response began.")
 
     v.note = charts.OUTCOME_KEY
     return _finish(v, lambda r: charts.time_course_chart(
@@ -149,7 +144,7 @@ def onset_effects(df: pd.DataFrame, unit: str | None = None) -> View:
         return f
 
     return _finish(v, fig, f"Effect sizes ({unit})", "Each point compares a treatment with the comparator named in "
-                   "its table row.", lambda r: ev.earliest_effect_message(r) + (
+                   "its table row.", lambda r: ev.describe(r, "differences from a comparator over time") + (
                        " " + ev.ratio_message(r) if unit in RATIO_UNITS else ""), limit=400)
 
 
@@ -158,7 +153,7 @@ def onset_time_to_response(df: pd.DataFrame) -> View:
     v = View("onset_ttr", "When does improvement start? Time-to-response figures",
              "time-to-response figures in hours, days or weeks", _labelled(ev.time_to_event(df, "time_to_response")))
     return _finish(v, lambda r: charts.days_chart(r, "Reported time to onset or response"), "Time to response", "",
-                   lambda r: ev.duration_message(r, "times to onset or response"))
+                   lambda r: ev.describe(r, "times to onset or response"))
 
 
 def _by_group(rows: pd.DataFrame, *then: str) -> pd.DataFrame:
@@ -178,7 +173,7 @@ def durability_relapse(df: pd.DataFrame) -> View:
     return _finish(v, lambda r: charts.dot_ci_chart(r, "Share of patients who relapsed (or stayed well)",
                                                     "Patients (%)"),
                    "Relapse chart", "Dots show the percent relapsing in each arm; placebo arms are patients switched "
-                   "off the drug.", ev.relapse_message)
+                   "off the drug.", lambda r: ev.describe(r, "the share of patients relapsing or staying well"))
 
 
 def durability_ratios(df: pd.DataFrame) -> View:
@@ -192,9 +187,11 @@ def durability_ratios(df: pd.DataFrame) -> View:
     return _finish(v, lambda r: charts.dot_ci_chart(r, "Odds, risk and hazard ratios (each against the comparator "
                                                        "in its row)", "Ratio (log scale; 1 = no difference)",
                                                     log_x=True, reference=1,
-                                                    favours=("less relapse in the row's first-named arm",
-                                                             "more relapse in the row's first-named arm")),
-                   "Relative relapse effects", "Ratios below 1 favour the treatment named in the row.", ev.ratio_message)
+                                                    favours=("less relapse on the treatment",
+                                                             "more relapse on the treatment")),
+                   "Relative relapse effects", "Every ratio reads treatment against stopping or placebo (rows printed "
+                   "the other way round are turned, and say so); below 1 favours the treatment.",
+                   lambda r: ev.ratio_message(r) + " " + ev.describe(r, "relative relapse effects"))
 
 
 def durability_after_stopping(df: pd.DataFrame) -> View:
@@ -216,7 +213,7 @@ def durability_days(df: pd.DataFrame) -> View:
              _labelled(ev.durations(df)))
     return _finish(v, lambda r: charts.days_chart(r, "Reported duration of benefit and time to relapse"),
                    "Durations", "Medians or means as each source reports them, counted from the last dose or from "
-                   "randomisation.", lambda r: ev.duration_message(r, "durations of benefit and times to relapse"))
+                   "randomisation.", lambda r: ev.describe(r, "durations of benefit and times to relapse"))
 
 
 OUTCOME_WORDS = {"response": "Response", "remission": "Remission", "non_response": "Non-response"}
@@ -231,7 +228,7 @@ def response_rates(df: pd.DataFrame, outcome: str = "response") -> View:
              _labelled(rows, ("study", "treatment_group")))
     return _finish(v, lambda r: charts.dot_ci_chart(r, f"{word} rates by treatment group", "Patients (%)"),
                    f"{word} rates", "Each dot is one arm of one study; populations differ, see the table.",
-                   lambda r: ev.rate_message(r, word.lower()))
+                   lambda r: ev.describe(r, f"{word.lower()} rates"))
 
 
 def remission_rates(df: pd.DataFrame) -> View:
@@ -246,35 +243,25 @@ def treatment_steps(df: pd.DataFrame) -> View:
              "step-by-step or treatment-resistant figures", _labelled(ev.concat_rows(steps, ket)))
     return _finish(v, lambda r: charts.dot_ci_chart(r, "Remission by treatment step, and ketamine in resistant "
                                                        "depression", "Patients (%)"),
-                   "Sequential treatment steps", "", lambda r: ev.steps_message(steps, ket))
+                   "Sequential treatment steps", "", lambda r: ev.describe(r, "remission by treatment step, and "
+                                                                           "ketamine's response or remission in "
+                                                                           "treatment-resistant depression") + (
+                       " The steps are remission in STAR*D; ketamine's figures are response or remission in other "
+                       "trials: different outcomes and people, never set against each other."))
 
 
 def response_ratios(df: pd.DataFrame) -> View:
     """Odds and risk ratios of response or remission against the comparator in each row."""
-    v = View("response_ratios", "Odds of response against placebo", "relative response effects",
+    v = View("response_ratios", "Response and remission ratios, each against its own comparator",
+             "relative response effects",
              _labelled(ev.relative_effects(df, "non_response")))
     return _finish(v, lambda r: charts.dot_ci_chart(r, "Ratios against the comparator in each row",
                                                     "Ratio (log scale; 1 = no difference)", log_x=True, reference=1,
                                                     favours=("fewer respond on the row's treatment",
                                                              "more respond on the row's treatment")),
-                   "Relative effects on response and remission", "", ev.ratio_message)
-
-
-def side_effect_profile(df: pd.DataFrame) -> View:
-    """One row per side effect, one marker per treatment group, with the difference from the control arm in hover."""
-    prof = ev.side_effect_profile(df)
-    ae = ev.side_effect_rates(df)
-    behind = ae[ae["outcome_label"].map(ev.effect_of).notna()] if not ae.empty else ae
-    v = View("side_profile", "Side-effect profile, side by side", "side-effect percentages for a named effect", behind)
-    if prof.empty:
-        return v
-    v.counts = prof
-    v.message = ev.profile_message(prof)
-    v.warnings = ev.like_for_like_warnings(behind)
-    v.fig = charts.profile_chart(prof)
-    v.alt = charts.alt_text("Side-effect profile", behind, f"Rows are {len(set(prof['effect']))} effects; each marker "
-                            "is a treatment group's median reported incidence, its bar the range of figures.")
-    return v
+                   "Relative effects on response and remission", "Each row names its comparator in the table: "
+                   "placebo for most, electroconvulsive therapy or another drug where marked.",
+                   lambda r: ev.ratio_message(r) + " " + ev.describe(r, "response and remission ratios"))
 
 
 def side_effect_incidence(df: pd.DataFrame, course: str = "All", effect: str = "") -> View:
@@ -288,14 +275,14 @@ def side_effect_incidence(df: pd.DataFrame, course: str = "All", effect: str = "
              _labelled(ae, ("outcome_label", "study", "treatment_group"), with_time=False))
     return _finish(v, lambda r: charts.dot_ci_chart(r, "Patients reporting each side effect (%)", "Patients (%)"),
                    "Side-effect incidence", "Rows pair an effect with its study; placebo arms appear beside the drug "
-                   "where reported.", ev.side_effect_message)
+                   "where reported.", lambda r: ev.describe(r, "side-effect incidence"))
 
 
 def side_effect_stopping(df: pd.DataFrame) -> View:
     """Share of patients who stopped treatment (for adverse events, or for any reason)."""
     v = View("side_stop", "Stopping treatment", "discontinuation percentages", _labelled(ev.discontinuation_rates(df)))
     return _finish(v, lambda r: charts.dot_ci_chart(r, "Patients who stopped treatment", "Patients (%)"),
-                   "Discontinuation", "", lambda r: ev.family_medians_message(r, "patients stopping"))
+                   "Discontinuation", "", lambda r: ev.describe(r, "patients stopping treatment"))
 
 
 def certainty_mix(df: pd.DataFrame) -> View:
@@ -323,42 +310,9 @@ def onset_durability(df: pd.DataFrame) -> View:
               "or 30.4 days a month).")
     return _finish(v, lambda r: charts.timeline_chart(r, ev.TIMELINE_KINDS), "Onset and durability timeline",
                    "Each row is a treatment group; open marks are onset figures, filled squares durations of benefit "
-                   "or times to relapse, on a log scale in days.", ev.timeline_message, limit=None)
-
-
-def benefit_burden(df: pd.DataFrame) -> View:
-    """Median response against median side-effect incidence per group, with ranges (not pooled estimates)."""
-    bb = compare.benefit_burden(df)
-    behind = compare.benefit_burden_rows(df, bb) if not bb.empty else df.iloc[0:0]
-    v = View("benefit_burden", "Response against side-effect burden", "treatment groups with both response and "
-             "side-effect figures", behind)
-    if bb.empty:
-        return v
-    v.counts = bb
-    v.message = compare.benefit_burden_message(bb)
-    v.warnings = ["different populations, designs and outcome definitions in every group"]
-    v.fig = charts.benefit_burden_chart(bb)
-    v.alt = charts.alt_text("Benefit against burden", behind, "One point per treatment group: median reported "
-                            "response rate against median reported side-effect incidence, with ranges.")
-    return v
-
-
-def weighted_burden(df: pd.DataFrame, weights: tuple[tuple[str, float], ...]) -> View:
-    """Groups ordered by the weighted mean of their median side-effect incidences (weights chosen by the reader)."""
-    wb = compare.weighted_burden(df, dict(weights))
-    behind = compare.weighted_rows(df, dict(weights))
-    v = View("weighted_burden", "Side-effect burden weighted by what matters to you",
-             "side-effect figures in the weighted kinds", behind)
-    if wb.empty:
-        return v
-    v.counts = wb
-    v.message = compare.weighted_message(wb)
-    v.fig = charts.weighted_burden_chart(wb)
-    v.note = ("A score rests only on the kinds of side effect with figures for that group; how many of the kinds "
-              "weighted that is shows on hover and in the table of numbers drawn.")
-    v.alt = charts.alt_text("Weighted side-effect burden", behind, f"Bars rank {len(wb)} treatment groups, lightest "
-                            "first.")
-    return v
+                   "or times to relapse, on a log scale in days.", lambda r: ev.describe(r, "times to onset, durations of "
+                                                                            "benefit and times to relapse"),
+                   limit=None)
 
 
 # ---------------------------------------------------------------- comparison sets: the side-by-side answer
@@ -457,14 +411,24 @@ def _set_view(name: str, set_id: str) -> Callable[[pd.DataFrame], View]:
     return fn
 
 
-def harm_profile(df: pd.DataFrame, compact: bool = False) -> View:
+def harm_choices(df: pd.DataFrame) -> dict[str, str]:
+    """Return the curated harm sets a reader can choose from, summary-of-findings harms first: set id -> harm."""
+    sets = comparison_sets.curated()
+    harms = sets.sets[(sets.sets["kind"] == "harm") & (sets.sets["dimension"] == "side_effects")]
+    harms = harms.assign(_o=harms["sof_order"].fillna(1000)).sort_values(["_o", "rank"])
+    return {r.set_id: r.outcome_words[0].upper() + r.outcome_words[1:] for r in harms.itertuples()}
+
+
+def harm_profile(df: pd.DataFrame, compact: bool = False, chosen: tuple[str, ...] = ()) -> View:
     """The harms that define each treatment: one row per harm, extra patients per 100 against the control arm of the
     same trials, ketamine and traditional side by side; a harm measured on one side only is labelled so. `compact`
-    keeps the harms of the summary of findings (the overview's card)."""
+    keeps the harms of the summary of findings (the overview's card); `chosen` keeps those harm sets, in that order."""
     sets = comparison_sets.curated()
     harms = sets.sets[(sets.sets["kind"] == "harm") & (sets.sets["dimension"] == "side_effects")].sort_values("rank")
     if compact:
         harms = harms[harms["sof_order"].notna()].sort_values("sof_order")
+    if chosen:
+        harms = harms.set_index("set_id").loc[[c for c in chosen if c in set(harms["set_id"])]].reset_index()
     results = [synthesis.synthesise(sets.spec(sid), sets.members, df, sets.grade(sid)) for sid in harms["set_id"]]
     table = harm_table(results)
     v = View("harm_profile" + ("_headline" if compact else ""), "The harms that define each treatment",
@@ -536,9 +500,7 @@ REGISTRY: dict[str, Callable[[pd.DataFrame], View]] = {
     "treatment_steps": treatment_steps,
     "response_ratios": response_ratios,
     "side_incidence": side_effect_incidence,
-    "side_profile": side_effect_profile,
     "side_stop": side_effect_stopping,
     "certainty_mix": certainty_mix,
     "onset_durability": onset_durability,
-    "benefit_burden": benefit_burden,
 }

@@ -106,6 +106,8 @@ UNITS = (
     "risk ratio",
     "hazard ratio",
     "rate ratio",
+    "relative reduction (%)",  # (1 - ratio) x 100 as a source prints it: not a share of patients
+    "% of events",  # a share of events (e.g. of all relapses), not of patients
     "SMD",
     "mean difference",
     "percentage points",
@@ -114,7 +116,7 @@ UNITS = (
     "NNT",
 )
 RATIO_UNITS = ("odds ratio", "risk ratio", "hazard ratio", "rate ratio")
-RELATIVE_UNITS = RATIO_UNITS + ("SMD", "mean difference", "percentage points", "NNT")
+RELATIVE_UNITS = RATIO_UNITS + ("relative reduction (%)", "SMD", "mean difference", "percentage points", "NNT")
 AE_COURSES = ("acute/transient", "persistent", "not applicable")
 CERTAINTY = ("high", "moderate", "low", "very low")
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ketamine_evidence import compare, ui, views
+from ketamine_evidence import ui, views
 from ketamine_evidence.context import read_context
 
 
@@ -26,35 +26,35 @@ def context_table(ctx: ui.Context) -> None:
 
 
 def body(ctx: ui.Context) -> None:
-    context_table(ctx)
-    st.header("Benefit against burden")
-    st.caption("One point per treatment group: the median of the response rates and of the side-effect incidences "
-               "reported for it, with bars spanning the lowest to highest figure. These describe very different "
-               "studies and populations; they are not pooled estimates.")
-    ui.show_view(ui.view(views.benefit_burden, ctx), ctx, key="compare_bb", heading=False)
+    st.header("Benefit and harm, each against its own control")
+    st.caption("The summary of findings: for each outcome, ketamine against its control and traditional "
+               "antidepressants against theirs, in people per 100, randomised head-to-head trials first. Figures from "
+               "different experiments are never averaged, ranged or ranked against each other; where no trial "
+               "compared the two, the row says so.")
+    ui.summary_of_findings(ctx, key="compare_sof")
+
+    st.header("Which harms matter most to you?")
+    st.caption("Pick the harms you care about, in the order you care about them. Each is shown as extra patients per "
+               "100 against the control arm of the same trials; no score adds harms of different kinds together, "
+               "because a point of dissociation and a point of sexual dysfunction are not the same thing.")
+    options = ui.view(views.harm_choices, ctx)
+    chosen = st.multiselect("Harms, most important first", list(options), default=list(options)[:3],
+                            format_func=lambda sid: options[sid], key="compare_harms",
+                            placeholder="Choose one or more harms")
+    if chosen:
+        ui.show_view(ui.view(views.harm_profile, ctx, False, tuple(chosen)), ctx, key="compare_harm_profile",
+                     heading=False)
+    else:
+        st.caption("No harm chosen.")
 
     st.header("Speed of onset against durability")
-    st.caption("Durability is mostly reported as the share relapsing at a time point, and onset as response rates "
-               "at time points; neither converts into the other, so no group gets a single invented point. Instead each "
-               "group's figures that are times (in hours, days or weeks) are placed on one axis, by kind. The earliest "
-               "time a response rate was reported is when it was measured, not when response began.")
+    st.caption("Only figures that are times are placed here: reported times to response, and durations of benefit or "
+               "times to relapse, each in its own kind. A time at which a study measured a response rate is not a "
+               "time to response, so it is not placed. Durability is mostly reported as the share relapsing at a time "
+               "point and onset as response rates; neither converts into the other, so no group gets an invented point.")
     ui.show_view(ui.view(views.onset_durability, ctx), ctx, key="compare_timeline", heading=False)
-
-    st.header("Which side effects matter most to you?")
-    st.caption("Give each kind of side effect a weight from 0 (ignore) to 3 (matters most). For each treatment group "
-               "the score is the weighted mean of the median incidences of the kinds it has figures for: "
-               "score = Σ(weight × median) ÷ Σ(weight). Kinds with no figure for a group are missing, not zero; the "
-               "bar says how many kinds had data.")
-    cols = st.columns(2)
-    weights = {cat: cols[i % 2].slider(cat, 0, 3, 1, key=f"compare_weight_{i}")
-               for i, cat in enumerate(compare.EFFECT_CATEGORIES)}
-    ui.show_view(ui.view(views.weighted_burden, ctx, tuple(sorted(weights.items()))), ctx, key="compare_weighted",
-                 heading=False)
-    medians = ui.lazy_expander("Median incidence by kind of side effect and group", key="compare_medians_open")
-    if medians.open:
-        with medians:
-            st.dataframe(ui.view(compare.category_medians, ctx), hide_index=True, key="compare_medians_table")
+    context_table(ctx)
 
 
-ui.run_page("Compare", "Benefit against burden, onset against durability, and side effects weighted by what matters to you.",
+ui.run_page("Compare", "Benefit and harm side by side, the harms that matter to you, and onset against durability.",
             body)

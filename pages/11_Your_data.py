@@ -47,6 +47,8 @@ def body(ctx: ui.Context) -> None:
 
     st.header("2. Upload your extract")
     ev_file = st.file_uploader("Evidence CSV", type=["csv", "txt"], key="upload_evidence")
+    st.caption(f"A file over {upload.MAX_BYTES // (1024 * 1024)} MB is refused by the box above, which marks it in "
+               "red and keeps nothing: split it into smaller files, or leave out rows you do not need.")
     src_file = st.file_uploader("Sources CSV (optional: otherwise every source_id must be a curated source)",
                                 type=["csv", "txt"], key="upload_sources")
     if ev_file is None:
@@ -56,10 +58,10 @@ def body(ctx: ui.Context) -> None:
 
     st.header("3. Result")
     if result.file_rejected:
-        st.error(f"The file was not accepted: {result.uploaded} rows read, none kept. The problems are listed "
+        st.error(f"The file was not accepted: {counted(result.uploaded, 'row')} read, none kept. The problems are listed "
                  "below. The dashboard keeps showing the data it had.")
     else:
-        st.text(f"{result.uploaded} rows uploaded: {result.kept} kept and shown, {result.rejected} rejected.")
+        st.text(f"{counted(result.uploaded, 'row')} uploaded: {result.kept:,} kept and shown, {result.rejected:,} rejected.")
         if result.rejected:
             st.warning(f"{result.rejected} of {counted(result.uploaded, 'row')} "
                        f"{'was' if result.rejected == 1 else 'were'} rejected: see the report below.",

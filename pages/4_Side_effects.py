@@ -10,7 +10,6 @@ COURSES = ("All", "acute/transient", "persistent", "not applicable")
 def body(ctx: ui.Context) -> None:
     ui.answer(ctx, "side_effects")
     st.header("Every figure on this question")
-    ui.show_view(ui.view(views.side_effect_profile, ctx), ctx, key="side_profile")
     st.subheader("How often each side effect was reported")
     course = st.radio("Course of the effect", COURSES, horizontal=True, key="side_course",
                       help="Acute/transient: during or just after a dose (e.g. dissociation during an infusion). "

@@ -1,4 +1,4 @@
-"""The Compare page's charts: icon arrays, benefit against burden, weighted burden and the onset-durability timeline.
+"""The Compare page's charts: icon arrays and the onset-durability timeline.
 """
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .base import COLOURS, HOVER_COLUMNS, HOVER_TEMPLATE, SYMBOLS, _escape, _style, _wrapped, hover_frame
-from .counts import FAMILY_PATTERNS
+from .base import COLOURS, HOVER_COLUMNS, HOVER_TEMPLATE, _style, _wrapped, hover_frame
+
 
 def icon_array(percent: float, filled_label: str, other_label: str, colour: str) -> go.Figure:
     """Return a 10x10 grid of people: round(percent) filled (shape and colour), the rest open.
@@ -30,51 +30,6 @@ def icon_array(percent: float, filled_label: str, other_label: str, colour: str)
     fig = _style(fig, f"Out of 100 people like those in the study, about {k} {filled_label}", height=430)
     fig.update_layout(legend_title_text="")
     return fig
-
-
-def benefit_burden_chart(bb: pd.DataFrame) -> go.Figure:
-    """Return one point per treatment group: median response (x) against median side-effect incidence (y), range bars."""
-    fig = go.Figure()
-    for r in bb.itertuples():
-        fig.add_trace(go.Scatter(
-            # Named by the legend (colour and shape), not by a label at the point: labels ran into each other.
-            x=[r.response_median], y=[r.burden_median], mode="markers", name=r.treatment_group,
-            marker={"symbol": SYMBOLS[r.treatment_group], "size": 16, "color": COLOURS[r.treatment_group]},
-            error_x={"type": "data", "symmetric": False, "array": [r.response_max - r.response_median],
-                     "arrayminus": [r.response_median - r.response_min], "color": COLOURS[r.treatment_group]},
-            error_y={"type": "data", "symmetric": False, "array": [r.burden_max - r.burden_median],
-                     "arrayminus": [r.burden_median - r.burden_min], "color": COLOURS[r.treatment_group]},
-            hovertemplate=(f"<b>{_escape(r.treatment_group)}</b><br>Response: median %{{x:g}}% "
-                           f"(range {r.response_min:g}–{r.response_max:g}, {r.response_figures} figures)<br>"
-                           f"Side-effect incidence: median %{{y:g}}% (range {r.burden_min:g}–{r.burden_max:g}, "
-                           f"{r.burden_figures} figures)<extra></extra>"),
-        ))
-    fig.update_xaxes(title_text="Response rate, median (%)", rangemode="tozero")
-    fig.update_yaxes(title_text="Side-effect incidence, median (%)", rangemode="tozero")
-    return _style(fig, "Benefit against burden (medians of study figures; bars show the range)", height=520)
-
-
-def weighted_burden_chart(wb: pd.DataFrame) -> go.Figure:
-    """Return horizontal bars of weighted side-effect burden per group, lowest first, colour plus pattern by family."""
-    # Group names wrapped, so the longest ("Antidepressant + placebo spray") leaves the bars room on a phone.
-    names = [_wrapped(g, 16) for g in wb["treatment_group"]]
-    fig = go.Figure(go.Bar(
-        x=wb["weighted_burden"], y=names, orientation="h",
-        marker={"color": [COLOURS[g] for g in wb["treatment_group"]],
-                "pattern": {"shape": [FAMILY_PATTERNS[f] for f in wb["family"]]}},
-        # The score alone on the bar (a longer label ran off a phone); how many kinds it rests on is in the hover.
-        text=[f"{v:.1f}" for v in wb["weighted_burden"]], textposition="outside", cliponaxis=False,
-        # Hover as plain text, not customdata: _style gives every trace with customdata the figure-row template.
-        hovertext=[f"{_escape(g)}: weighted burden {v:.1f}, from {k} of the {n} kinds weighted" for g, v, k, n in
-                   zip(wb["treatment_group"], wb["weighted_burden"], wb["categories_with_data"],
-                       wb["categories_weighted"])],
-        hovertemplate="%{hovertext}<extra></extra>",
-    ))
-    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], title_text=None)
-    # Room past the longest bar for its score, which would otherwise run off a phone's screen.
-    fig.update_xaxes(title_text="Weighted incidence (%)", range=[0, max(1.0, wb["weighted_burden"].max()) * 1.25])
-    return _style(fig, "Side-effect burden weighted by what matters to you (lower is lighter)",
-                  height=max(300, 120 + 45 * len(wb)))
 
 
 TIMELINE_SYMBOLS = ("circle-open", "diamond-open", "square")  # onset (two kinds) open, durability filled

@@ -1,4 +1,4 @@
-"""Side-effect charts: the every-figure profile and the harm profile of the comparison sets.
+"""Side-effect charts: the harm profile of the comparison sets.
 """
 
 from __future__ import annotations
@@ -8,38 +8,6 @@ import plotly.graph_objects as go
 
 from .. import vocab
 from .base import COLOURS, ROW_LABELLED, SYMBOLS, _escape, _favours_words, _style, _wrapped
-
-def profile_chart(prof: pd.DataFrame) -> go.Figure:
-    """Return the side-effect profile: one row per effect, one marker per treatment group (median incidence, bars
-    from the lowest to the highest figure), so ketamine, esketamine, SSRIs, SNRIs and controls read across a row."""
-    effects = list(dict.fromkeys(prof["effect"]))
-    row_of = {e: len(effects) - 1 - i for i, e in enumerate(effects)}  # first effect at the top
-    groups = [g for g in vocab.TREATMENT_GROUPS if g in set(prof["treatment_group"])]
-    fig = go.Figure()
-    for k, group in enumerate(groups):
-        g = prof[prof["treatment_group"] == group]
-        # Each group a little above or below the effect's line, so ranges on one row do not lie on each other.
-        offset = (k - (len(groups) - 1) / 2) * min(0.09, 0.8 / max(len(groups), 1))
-        hover = [f"<b>{_escape(r.effect)} · {_escape(group)}</b><br>median {r.median:g}% of "
-                 f"{vocab.counted(int(r.figures), 'figure')} (range {r.lowest:g}–{r.highest:g}%)"
-                 + (f"<br>{r.difference_vs_control:+g} points against the control arm of the same source"
-                    if pd.notna(r.difference_vs_control) else "") + f"<br>{_escape(r.sources)}"
-                 for r in g.itertuples()]
-        fig.add_trace(go.Scatter(
-            x=g["median"], y=[row_of[e] + offset for e in g["effect"]], mode="markers", name=_wrapped(group, 18),
-            legendgroup=group,
-            marker={"symbol": SYMBOLS[group], "size": 12, "color": COLOURS[group], "line": {"width": 1, "color": "#FFFFFF"}},
-            error_x={"type": "data", "array": (g["highest"] - g["median"]).tolist(),
-                     "arrayminus": (g["median"] - g["lowest"]).tolist(), "thickness": 1.2, "width": 3,
-                     "color": COLOURS[group], "visible": bool((g["highest"] > g["lowest"]).any())},
-            hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
-        ))
-    fig.update_yaxes(tickvals=[row_of[e] for e in effects], ticktext=effects, title_text=None, automargin=True,
-                     tickfont={"size": 13}, range=[-0.6, len(effects) - 0.4], zeroline=False)
-    top = max(10, prof["highest"].max() * 1.08)
-    # A little room left of 0, so a mark at 0% stays inside the plot instead of sitting on its row's name.
-    fig.update_xaxes(title_text="Patients reporting it (%)", range=[-0.03 * top, top])
-    return _style(fig, "Side-effect profile: median reported incidence by effect and group", height=190 + 40 * len(effects))
 
 
 def harm_rows(table: pd.DataFrame) -> pd.DataFrame:

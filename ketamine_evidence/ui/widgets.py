@@ -22,9 +22,19 @@ from .cache import Context, Shared, view
 from .filters import FILTER_WIDGETS, _reset_filters, plain_mode
 
 
+# A word joiner (U+2060) breaks the patterns that Markdown turns into links by itself ("https://", "www.", an
+# e-mail address) without changing what a reader sees.
+_AUTOLINKS = ((re.compile(r"(?i)\b(https?|ftp|mailto):"), "\\1\u2060:"), (re.compile(r"(?i)\bwww\."), "www\u2060."),
+              (re.compile(r"@"), "\u2060@\u2060"))
+
+
 def md_escape(text: str) -> str:
-    """Return text with Markdown (and LaTeX dollar) syntax escaped, so data shows as plain text."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+    """Return text with Markdown (and LaTeX dollar) syntax escaped and bare addresses unlinked, so data shows as plain
+    text and never as a link."""
+    text = str(text)
+    for pattern, repl in _AUTOLINKS:
+        text = pattern.sub(repl, text)
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
 
 
 # The figure itself comes straight after what it is, so a 1366 px screen shows it without sideways scrolling.

@@ -222,16 +222,22 @@ def test_glossary_finds_a_term():
     assert "Remission" in at.dataframe[0].value["term"].tolist()
 
 
-def test_compare_page_reorders_groups_when_weights_change():
+def test_compare_page_shows_the_harms_a_reader_chooses_and_no_median_score():
     at = open_page("pages/10_Compare.py")
     assert not at.exception
-    first = at.success[-1].value
-    for i in range(len(at.slider)):
-        if at.slider[i].key and at.slider[i].key.startswith("compare_weight_"):
-            at.slider[i].set_value(0)
-    at.slider(key="compare_weight_0").set_value(3).run()  # dissociation only
+    box = at.multiselect(key="compare_harms")
+    assert len(box.value) == 3 and len(box.options) > 3
+    texts = " ".join(m.value for m in at.success)
+    assert "median" not in texts.lower() and "weighted" not in texts.lower()
+    last = box.options[-1]
+    box.set_value([last]).run()
     assert not at.exception
-    assert at.success[-1].value != first
+    shown = " ".join(m.value for m in at.success).lower()
+    assert last.lower().split()[0] in shown  # the chosen harm is the one answered
+    others = [o for o in box.options[:3] if o != last]
+    assert not any(o.lower() + ":" in shown for o in others)
+    # The summary of findings comes first, in plain words.
+    assert at.header[0].value == "Benefit and harm, each against its own control"
 
 
 def test_filters_under_more_filters_still_apply_when_the_box_is_folded():

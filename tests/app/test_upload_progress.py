@@ -54,7 +54,7 @@ def test_a_20000_row_upload_shows_its_stages_then_its_result(progress_calls):
     assert any(s.startswith("Checking each column's rules") for _, s in progress_calls)
     assert any(s.startswith("Checking sources") for _, s in progress_calls)
     # The result, as before: counts, and the way to view the rows (the page reran once to offer them in the sidebar).
-    assert "20000 rows uploaded: 20000 kept and shown, 0 rejected." in [t.value for t in at.text]
+    assert "20,000 rows uploaded: 20,000 kept and shown, 0 rejected." in [t.value for t in at.text]
     assert "Your rows are ready" in at.success[0].value
     assert at.session_state["upload_digest"] == upload.digest_of(upload_of(upload.MAX_ROWS), None)
 

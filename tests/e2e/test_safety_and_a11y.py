@@ -74,6 +74,14 @@ def test_hostile_cells_render_as_text_and_downloads_carry_no_live_formula(server
     expect(page.get_by_text("1 of 3 figures shown.")).to_be_visible()
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
+    # A bare address in an uploaded label is text on every page that shows the upload, never a link.
+    assert page.locator("a[href*='example.invalid']").count() == 0
+    for label in ("Overview", "Onset speed", "Response and non-response", "Durability",
+                  "Evidence explorer and sources"):
+        page.get_by_test_id("stSidebar").get_by_role("link", name=label).click()
+        wait_idle(page)
+        expect(page.get_by_text(re.compile("YOUR UPLOADED DATA|Your upload", re.I)).first).to_be_visible()
+        assert page.locator("a[href*='example.invalid']").count() == 0, label
     page.get_by_role("textbox", name="Search the figures").fill("")
     page.keyboard.press("Enter")
     wait_idle(page)

@@ -34,13 +34,6 @@ def test_prognostic_rows_never_enter_the_onset_course():
     assert "x-2" not in set(ev.onset_time_course(df)["row_id"])
 
 
-def test_first_response_times_picks_the_earliest_per_group():
-    df = frame({"time_hours": 72.0}, {"row_id": "x-2", "time_hours": 6.0},
-               {"row_id": "x-3", "treatment_group": "SSRI", "family": "Traditional antidepressants", "time_hours": 336.0})
-    firsts = ev.first_response_times(df).set_index("treatment_group")["time_hours"]
-    assert firsts.to_dict() == {"IV ketamine": 6.0, "SSRI": 336.0}
-
-
 def test_like_for_like_warning_names_each_difference():
     df = frame({}, {"row_id": "x-2", "population": "major depression", "regimen": "add-on",
                     "control_type": "active placebo", "outcome_definition": "def B"})
@@ -67,14 +60,16 @@ def test_time_to_event_converts_to_days_openly():
     assert out["x-1"] == 14.0 and out["x-2"] == 0.5
 
 
-def test_relapse_message_is_computed_from_rows():
+def test_describing_every_figure_counts_them_and_gives_no_answer():
     df = frame({"dimension": "durability", "outcome": "relapse", "treatment_group": "SSRI",
                 "family": "Traditional antidepressants", "value": 20.0},
-               {"row_id": "x-2", "dimension": "durability", "outcome": "relapse", "treatment_group": "Placebo",
-                "family": "Placebo and comparators", "value": 40.0})
-    msg = ev.relapse_message(df)
-    assert "kept on an antidepressant: median 20%" in msg and "switched to placebo: median 40%" in msg
-    assert "not a pooled estimate" in msg
+               {"row_id": "x-2", "source_id": "y", "dimension": "durability", "outcome": "relapse",
+                "treatment_group": "Placebo", "family": "Placebo and comparators", "value": 40.0})
+    msg = ev.describe(df, "relapse")
+    assert msg.startswith("2 figures on relapse from 2 sources (1 figure for traditional antidepressants")
+    for word in ("median", "range", "earliest", "highest", "lowest", "20", "40"):
+        assert word not in msg.lower()
+    assert ev.describe(df.iloc[0:0], "relapse") == "No relapse in the current selection."
 
 
 def test_search_is_literal_and_needs_every_word():
@@ -118,26 +113,15 @@ def test_first_step_non_response_is_computed_openly_from_response():
     assert out["not_responding"].tolist() == [53.0]
 
 
-def test_duration_message_names_both_ends():
-    df = frame({"outcome": "time_to_relapse", "unit": "days", "value": 18.0},
-               {"row_id": "y-1", "study": "Y 2021", "outcome": "time_to_relapse", "unit": "weeks", "value": 4.0})
-    msg = ev.duration_message(ev.time_to_event(df, "time_to_relapse"), "times to relapse")
-    assert "from 18 days (X 2020" in msg and "to 28 days (Y 2021" in msg
-
-
-def test_timeline_keeps_onset_and_durability_kinds_apart_and_converts_units_openly():
+def test_timeline_keeps_only_times_in_their_kinds_and_converts_units_openly():
     df = frame(
-        {"row_id": "x-1", "time_hours": 4.0},  # a response rate measured 4 h after the first dose
-        {"row_id": "x-2", "time_hours": 24.0},  # a later one of the same group: not the earliest
+        {"row_id": "x-1", "time_hours": 4.0},  # a response rate measured 4 h after the first dose: not a time
         {"row_id": "x-3", "dimension": "durability", "outcome": "duration_of_benefit", "unit": "weeks", "value": 3.0},
         {"row_id": "x-4", "dimension": "onset", "outcome": "time_to_response", "unit": "hours", "value": 12.0,
          "treatment_group": "SSRI", "family": "Traditional antidepressants"},
         {"row_id": "x-5", "dimension": "durability", "outcome": "relapse", "unit": "%", "value": 30.0},  # not a time
     )
     t = ev.timeline_rows(df).set_index("row_id")
-    assert set(t.index) == {"x-1", "x-3", "x-4"}
-    assert t.loc["x-1", "kind"] == ev.TIMELINE_KINDS[1] and t.loc["x-1", "days"] == pytest.approx(4 / 24)
-    assert t.loc["x-3", "kind"] == ev.TIMELINE_KINDS[2] and t.loc["x-3", "days"] == 21.0
+    assert set(t.index) == {"x-3", "x-4"}
+    assert t.loc["x-3", "kind"] == ev.TIMELINE_KINDS[1] and t.loc["x-3", "days"] == 21.0
     assert t.loc["x-4", "kind"] == ev.TIMELINE_KINDS[0] and t.loc["x-4", "days"] == 0.5
-    msg = ev.timeline_message(t.reset_index())
-    assert "IV ketamine: first response rate reported at 4 hours" in msg and "time to relapse 21 days" in msg

@@ -275,7 +275,6 @@ def test_prognostic_odds_ratios_never_enter_the_onset_treatment_effects():
     effects = ev.onset_effect_sizes(ROWS)
     assert "wagner2017-3" in set(ROWS["row_id"])
     assert not effects["outcome"].eq("prognostic").any()
-    assert "Antidepressants (pooled) at 14 days" not in ev.earliest_effect_message(effects)
 
 
 # ---------------------------------------------------------------- the forest plot
@@ -389,23 +388,6 @@ def test_onset_odds_ratio_axis_has_explicit_ticks_and_no_misplaced_annotation():
     assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.tickvals
     assert "1 = no difference" in fig.layout.yaxis.title.text
     assert not [a for a in fig.layout.annotations if "no difference" in (a.text or "")]
-
-
-# ---------------------------------------------------------------- side-effect profile
-
-
-def test_side_effect_profile_puts_every_group_with_an_effect_on_that_effects_row():
-    prof = ev.side_effect_profile(ROWS)
-    nausea = prof[prof["effect"] == "Nausea"].set_index("treatment_group")
-    assert {"Esketamine", "SSRI", "SNRI", "Placebo", "Antidepressant + placebo spray"} <= set(nausea.index)
-    # SPRAVATO label: esketamine 28% against 9% in its control arm (placebo spray + antidepressant): +19 points.
-    assert 19.0 in set(ev.side_effect_profile(ROWS[ROWS["source_id"] == "spravatopi"])
-                       .set_index("effect")["difference_vs_control"].dropna().round(1))
-    assert nausea.loc["Placebo", "difference_vs_control"] is None or pd.isna(nausea.loc["Placebo", "difference_vs_control"])
-    fig = views.side_effect_profile(ROWS).fig
-    assert list(fig.layout.yaxis.ticktext)[:2] == ["Dissociation", "Dizziness"]
-    names = {t.name.replace("<br>", " ") for t in fig.data}
-    assert {"IV ketamine", "Esketamine", "SSRI", "Antidepressant + placebo spray"} <= names
 
 
 def test_onset_chart_marks_tell_response_remission_and_improvement_apart():

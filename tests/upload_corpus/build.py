@@ -38,6 +38,7 @@ write("quoted.csv", changed(0, caveats='8 of 28, "open label";\nsecond line of a
 (HERE / "not_text.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
 write("pipe_delimited.csv", base, sep="|")
 write("missing_column.csv", base.drop(columns=["certainty"]))
+write("header_only.csv", base.head(0))
 write("unknown_column.csv", base.assign(shoe_size="9"))
 write("wrong_type.csv", changed(1, value="forty"))
 write("impossible_value.csv", changed(0, value="140"))
@@ -47,5 +48,6 @@ write("inverted_ci.csv", changed(0, ci_low="40", ci_high="20", ci_level="95"))
 hostile = changed(0, caveats="<img src=x onerror=alert(1)>", outcome_label="[x](javascript:alert(1))")
 hostile.loc[1, "caveats"] = "=HYPERLINK(\"http://example.invalid\",\"click\")"
 hostile.loc[2, "treatment"] = "@SUM(1+1)"
+hostile.loc[2, "outcome_label"] = "See https://example.invalid/x or www.example.invalid"  # a bare address
 write("hostile_text.csv", hostile)
 print("written", len(list(HERE.glob("*.csv"))), "files")
