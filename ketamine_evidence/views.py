@@ -444,9 +444,9 @@ def harm_profile(df: pd.DataFrame, compact: bool = False, chosen: tuple[str, ...
     v.message = " ".join(synthesis.headline(r) for r in shown_results)
     v.plain = " ".join(f"{r.spec['outcome_words'][0].upper() + r.spec['outcome_words'][1:]}: "
                        f"{findings.plain_answer(r)}" for r in shown_results)
-    v.warnings = ["Each difference is against the control arm of the same trials; esketamine's control arm took a "
-                  "newly started antidepressant with a placebo spray, the traditional drugs' a placebo tablet. Rows "
-                  "marked 'no figure in the data' have no counterpart on the other side."]
+    v.warnings = ["control arms of different kinds (each difference is against the control arm of its own trials: "
+                  "for esketamine a newly started antidepressant with a placebo spray, for the traditional drugs a "
+                  "placebo tablet)", "harms measured on one side only (rows marked 'no figure in the data')"]
     v.fig = charts.harm_profile_chart(table)
     v.alt = (f"Harm profile: {len(table['harm'].unique())} harms from {vocab.counted(len(v.rows), 'published figure')} "
              f"from {vocab.counted(v.rows['source_id'].nunique(), 'source')}; under each harm one labelled line per "

@@ -91,6 +91,24 @@ def _summary_of_findings(page, out: Path, size: str) -> list[Path]:
     return [first, target]
 
 
+CLAIM = "Esketamine causes dissociation in a quarter of patients"
+
+
+def _claim_verdict(page, out: Path, size: str) -> Path:
+    """Type a claim in the claim checker and photograph its verdict: the word, how sure, the rule and the answer."""
+    box = page.get_by_role("textbox", name="Type or paste a claim")
+    box.fill(CLAIM)
+    box.press("Control+Enter")
+    page.wait_for_timeout(500)
+    _settle(page, charts=False)
+    verdict = page.locator(".st-key-claims_verdict")
+    verdict.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    target = out / f"claim_verdict_{size}px.png"
+    verdict.screenshot(path=str(target))
+    return target
+
+
 def _live_class(browser, url: str, out: Path) -> list[Path]:
     """Photograph a live class: join code, a phone answering, the live count, and the reveal on both screens."""
     from ketamine_evidence import classroom as cr
@@ -168,6 +186,8 @@ def main() -> int:
                         written.append(target)
                     if name == "overview":
                         written += _summary_of_findings(page, out, size)
+                    if name == "claims":
+                        written.append(_claim_verdict(page, out, size))
                     target = out / f"page_{name}_{size}px.png"
                     _whole_page(page, target, w)
                     written.append(target)
