@@ -209,8 +209,8 @@ def show_view(view, ctx: Context, key: str | None = None, heading: bool = True, 
 
 
 def show_comparison(v, key: str, heading: bool = True, ctx: Context | None = None) -> None:
-    """Draw a comparison-set view: its sentence (in plain words with the plain-language switch, GRADE's words with the
-    numbers otherwise, the other one click below), what is not like-for-like, the forest plot, its tables and how much
+    """Draw a comparison-set view: its plain sentence, then GRADE's with the numbers (a line below, or one click below
+    with the plain-language switch on), what is not like-for-like, the forest plot, its tables and how much
     the pooled studies disagree; or, when a side has no figure, which filter removed it and a button to clear them."""
     if heading:
         st.subheader(v.heading)
@@ -219,11 +219,15 @@ def show_comparison(v, key: str, heading: bool = True, ctx: Context | None = Non
         if ctx is not None:
             _which_filters(v, ctx, key)
         return
-    plain = plain_mode() and v.plain
-    key_message(v.plain if plain else v.message)
+    # The plain answer first (people per 100, who, how sure), for the hurried reader; GRADE's sentence with its
+    # numbers one line below it, or one click below with the plain-language switch on.
+    key_message(v.plain or v.message)
     if v.plain:
-        with st.expander("In GRADE's words, with the numbers" if plain else "In plain words", key=f"{key}_words"):
-            st.text(v.message if plain else v.plain)
+        if plain_mode():
+            with st.expander("In GRADE's words, with the numbers", key=f"{key}_words"):
+                st.text(v.message)
+        else:
+            st.caption(md_escape("In GRADE's words: " + v.message))
     if v.warnings:
         st.warning(md_escape("Not like-for-like: " + " ".join(v.warnings)), icon=":material/compare_arrows:")
     chart(v.screen_fig, v.alt, v.rows, key=key, counts=v.counts, title=v.title)

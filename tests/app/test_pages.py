@@ -278,8 +278,11 @@ def test_question_page_opens_with_its_side_by_side_answer(path, dim):
     ticks = " ".join(chart_spec(first_chart)["layout"]["yaxis"]["ticktext"]).replace("<br>", " ")
     # Ketamine beside traditional antidepressants, or against an established treatment in the same trials.
     assert "Ketamine" in ticks and ("Traditional antidepressants" in ticks or "Ketamine against " in ticks)
+    # The plain answer first (people per 100 where the arms give it, and how sure), GRADE's words a line below.
     message = _plain(at.success[0].value).lower()
-    assert "ketamine" in message and "certainty" in message
+    assert "ketamine" in message and ("confident" in message or "uncertain" in message or "limited" in message)
+    assert any(_plain(c.value).startswith("In GRADE's words: ") and "certainty" in _plain(c.value)
+               for c in at.caption)
 
 
 def test_overview_opens_with_the_four_answers_before_the_evidence_count():
@@ -449,10 +452,15 @@ def test_overview_opens_with_the_summary_of_findings_in_plain_words_with_the_tab
 
 def test_the_plain_language_switch_changes_the_overview_answers_too():
     at = open_page("app.py")
-    before = [s.value for s in at.success]
+    # Plain answers lead either way; without the switch GRADE's sentence with its numbers is a visible line below each,
+    # with it that sentence folds one click below, so a plain reader sees only everyday words.
+    assert any(" in 100 " in _plain(s.value) for s in at.success)
+    grade_lines = [c for c in at.caption if _plain(c.value).startswith("In GRADE's words: ")]
+    assert grade_lines
     at.sidebar.toggle(key="sidebar_plain").set_value(True).run()
-    after = [s.value for s in at.success]
-    assert before != after and any(" in 100 " in _plain(a) for a in after)
+    assert not [c for c in at.caption if _plain(c.value).startswith("In GRADE's words: ")]
+    assert sum(e.label == "In GRADE's words, with the numbers" for e in at.expander) == len(grade_lines)
+    assert any(" in 100 " in _plain(s.value) for s in at.success)
 
 
 def test_a_shared_or_cited_link_uses_the_public_address_when_one_is_configured(monkeypatch):
