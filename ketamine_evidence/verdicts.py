@@ -162,8 +162,8 @@ def read(text: str) -> Reading:
     hours = None
     m = TIME.search(t)
     if m:
-        hours = NUMBERS.get(m.group(1), None) or float(m.group(1)) if not m.group(1).isdigit() else float(m.group(1))
-        hours = float(hours) * HOURS[m.group(2)]
+        count = float(m.group(1)) if m.group(1).isdigit() else float(NUMBERS[m.group(1)])
+        hours = count * HOURS[m.group(2)]
     elif _has(t, ("overnight", "same day", "a day")):
         hours = 24.0
     quantity = None
