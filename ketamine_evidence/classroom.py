@@ -4,8 +4,9 @@ SQLite is the embedded default (a file in a writable folder outside `data/`, WAL
 Set KETAMINE_CLASS_DB to a database URL (e.g. `postgresql+psycopg://user@/db?host=/run/postgresql`) to share one
 class across several app replicas. Every statement is parameterised; the schema is created by the app.
 
-What is stored: a room code, a hash of the presenter's secret, the current step and whether it is revealed, and
-per answer an anonymous random token, the step and the value. No name, no address, nothing else. A class expires
+What is stored: a room code, a hash of the presenter's secret, the current step and whether it is revealed, the
+lecturer's own sequence if the class follows one, and per answer an anonymous random token, the step and the value.
+No name, no address, nothing else. A class expires
 SESSION_HOURS after it starts and is deleted with its answers; a presenter can delete it at once.
 """
 
@@ -35,6 +36,7 @@ ROOM_LENGTH = 8  # 32**8 = 1.1e12 codes; at JOIN_LIMIT tries per window, enumera
 JOIN_LIMIT = 10  # wrong codes one client may try ...
 JOIN_WINDOW = timedelta(minutes=10)  # ... in this window
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+MAX_SEQUENCE_CHARS = 200_000  # a lecturer's sequence of 30 steps is a few kilobytes
 RETRY_DELAYS = (0.1, 0.2, 0.4, 0.8, 1.6)  # about 3 s of retries before the user is told to try again
 STATE_DIR = Path(os.environ.get("KETAMINE_STATE_DIR", Path(__file__).resolve().parent.parent / "state"))
 DB_URL_ENV = "KETAMINE_CLASS_DB"
@@ -73,6 +75,15 @@ answers_table = sa.Table(
     sa.Column("number", sa.Float, nullable=True),
     sa.Column("choice", sa.String(200), nullable=True),
     sa.Column("answered_at", sa.DateTime, nullable=False),
+)
+# A class that follows a lecturer's own sequence keeps it here (the CSV as loaded, checked by teaching.parse_sequence),
+# so every replica and every phone asks the same questions; a class without a row follows the curated sequence.
+sequences_table = sa.Table(
+    "class_sequences", metadata,
+    sa.Column("room", sa.String(ROOM_LENGTH), sa.ForeignKey("class_sessions.room", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("digest", sa.String(64), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
 )
 failures_table = sa.Table(
     "class_join_failures", metadata,
@@ -218,10 +229,15 @@ class ClassStore:
         conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update))
 
     # --- presenter ------------------------------------------------------------------------------------------
-    def create(self, step: int = 1) -> tuple[str, str]:
-        """Start a class at `step`; return (room code, presenter secret). Expired classes are deleted first."""
+    def create(self, step: int = 1, sequence: str | None = None) -> tuple[str, str]:
+        """Start a class at `step`; return (room code, presenter secret). Expired classes are deleted first.
+
+        `sequence` is a lecturer's own teaching sequence (CSV text, already checked), kept with the class so every
+        phone and replica follows it; without it the class follows the curated sequence."""
         secret = secrets.token_urlsafe(24)
         now = self.clock()
+        if sequence is not None and (not isinstance(sequence, str) or len(sequence) > MAX_SEQUENCE_CHARS):
+            raise ClassError("That sequence is too long to keep with a class; use at most 30 steps.")
 
         def work(conn):
             self._purge(conn, now)
@@ -233,6 +249,9 @@ class ClassStore:
                     conn.execute(sessions_table.insert().values(
                         room=room, control_hash=_hash(secret), created_at=now,
                         expires_at=now + timedelta(hours=SESSION_HOURS), step=int(step), revealed=False))
+                    if sequence is not None:
+                        conn.execute(sequences_table.insert().values(
+                            room=room, digest=hashlib.sha256(sequence.encode()).hexdigest(), body=sequence))
                     return room
             raise ClassError("Could not find a free room code; please try again.")
 
@@ -277,6 +296,7 @@ class ClassStore:
             self._controlled(conn, room, secret)
             gone = conn.execute(answers_table.delete().where(answers_table.c.room == room)).rowcount
             conn.execute(revealed_table.delete().where(revealed_table.c.room == room))
+            conn.execute(sequences_table.delete().where(sequences_table.c.room == room))
             conn.execute(sessions_table.delete().where(sessions_table.c.room == room))
             self._upsert(conn, ended_table, dict(room=room, ended_at=self.clock()), ["room"],
                          dict(ended_at=self.clock()))
@@ -287,6 +307,7 @@ class ClassStore:
         expired = sa.select(sessions_table.c.room).where(sessions_table.c.expires_at <= now)
         conn.execute(answers_table.delete().where(answers_table.c.room.in_(expired)))
         conn.execute(revealed_table.delete().where(revealed_table.c.room.in_(expired)))
+        conn.execute(sequences_table.delete().where(sequences_table.c.room.in_(expired)))
         conn.execute(sessions_table.delete().where(sessions_table.c.expires_at <= now))
         conn.execute(failures_table.delete().where(failures_table.c.at <= now - JOIN_WINDOW))
         conn.execute(ended_table.delete().where(ended_table.c.ended_at <= now - timedelta(hours=SESSION_HOURS)))
@@ -337,6 +358,14 @@ class ClassStore:
             if row is None or row.expires_at <= now:
                 return None
             return ClassState(row.room, row.step, row.revealed, row.expires_at)
+        return self._retry(work)
+
+    def sequence(self, room: str) -> tuple[str, str] | None:
+        """Return (digest, CSV text) of the lecturer's own sequence this class follows, or None for the curated one."""
+        def work(conn):
+            row = conn.execute(sa.select(sequences_table.c.digest, sequences_table.c.body).where(
+                sequences_table.c.room == room)).first()
+            return None if row is None else (row.digest, row.body)
         return self._retry(work)
 
     def answer(self, room: str, token: str, question: Question, raw) -> float | str:

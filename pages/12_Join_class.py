@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ketamine_evidence import classroom as cr
-from ketamine_evidence import ui, views
+from ketamine_evidence import ui
 from ketamine_evidence.class_results import answered
 from ketamine_evidence.data import DataValidationError
 from ketamine_evidence.ui import live
@@ -40,7 +40,7 @@ def _leave() -> None:
 
 def _follow(room: str, token: str, ctx: ui.Context) -> None:
     try:
-        seq, qs, rows = live.sequence()
+        seq, qs, rows = live.class_sequence(room)  # the lecturer's own questions, if the class was started with them
     except DataValidationError:
         st.error("The teaching sequence did not pass its checks, so the class cannot be shown. "
                  "The presenter can see the list of problems.")
@@ -57,7 +57,7 @@ def _follow(room: str, token: str, ctx: ui.Context) -> None:
         if q is None:
             st.info("The presenter is on a step without a question. Wait for the next one.")
             return
-        st.subheader(f"Question {state.step} of {len(qs)}: {q.title}")
+        st.subheader(ui.md_escape(f"Question {state.step} of {len(qs)}: {q.title}"))
         st.markdown(ui.md_escape(q.text))
         mine = live.guarded(lambda: live.store().my_answer(room, q.step, token))
         if not state.revealed:
@@ -66,6 +66,9 @@ def _follow(room: str, token: str, ctx: ui.Context) -> None:
         answers = live.guarded(lambda: live.store().answers(room, q.step)) or []
         fig, sentence, shown = live.reveal_figure(q, answers, rows)
         st.markdown("**Revealed.** " + ui.md_escape(sentence))
+        if q.kind == "choice" and mine in q.choices:
+            st.caption(ui.md_escape(f"You chose: {mine}."))
+        live.evidence_supports(q)  # in words, not by the marked bar alone
         ui.plotly(fig, f"The class's {answered(len(answers))} beside {len(shown)} published figures. {sentence}",
                   key=f"class_reveal_{q.step}")
         after = seq.loc[seq["step"] == q.step, "after_reveal"].iloc[0]
@@ -76,8 +79,8 @@ def _follow(room: str, token: str, ctx: ui.Context) -> None:
                      columns=["study", "treatment_group", "outcome_label", "time_reported", "value", "unit", "n",
                               "population", "link"])
         else:  # the evidence for this question is a whole view (e.g. how much evidence there is): show it
-            view = ui.view(views.REGISTRY[seq.loc[seq["step"] == q.step, "view"].iloc[0]], ctx)
-            if not view.empty:
+            view = live.step_view(seq.loc[seq["step"] == q.step, "view"].iloc[0], ctx)
+            if view is not None and view.fig is not None:
                 ui.key_message(view.message)
                 ui.plotly(view.fig, view.alt, key=f"class_reveal_view_{q.step}")
 

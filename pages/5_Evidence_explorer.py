@@ -28,7 +28,9 @@ def body(ctx: ui.Context) -> None:
     elif rows.empty:
         ui.empty("figures", ctx)
     else:
-        ui.table(rows, key="explorer_table", limit=None)
+        # Each figure's id first: a lecturer's own question in presenter mode reveals figures by this id.
+        columns = ["row_id", *[c for c in (ui.PLAIN_COLUMNS if ui.plain_mode() else ui.TABLE_COLUMNS) if c != "row_id"]]
+        ui.table(rows, key="explorer_table", limit=None, columns=columns)
         ui.download_csv(rows, "Download these figures (CSV)",
                         "ketamine_evidence_filtered.csv", key="explorer_download", leave_out=("citation",))
 

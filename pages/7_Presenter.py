@@ -1,4 +1,5 @@
-"""Presenter mode: one chart at a time in large type, predict-then-reveal, following data/teaching_sequence.csv.
+"""Presenter mode: one chart at a time in large type, predict-then-reveal, following data/teaching_sequence.csv or a
+sequence of the lecturer's own (built, saved and loaded in the box under the slide).
 
 With a live class, students answer each question on their phones; the presenter sees the count and spread live
 and, on Reveal, the class's answers beside the evidence.
@@ -6,10 +7,10 @@ and, on Reveal, the class's answers beside the evidence.
 
 import streamlit as st
 
-from ketamine_evidence import charts, ui, views
-from ketamine_evidence.class_results import answered
+from ketamine_evidence import ui
+from ketamine_evidence.class_results import answered, figures_said, reveal_rows
 from ketamine_evidence.data import DataValidationError
-from ketamine_evidence.ui import live
+from ketamine_evidence.ui import builder, live
 
 # Static style, no data in it: hide the sidebar and enlarge text for a projector.
 PROJECTOR_CSS = """
@@ -78,23 +79,17 @@ def _confirm_end(room: str) -> None:
     table = live.class_results(room)
     st.warning(f"Ending the class deletes its {answered(int(table['answers'].sum()))} now. Download the results "
                "first to keep them: every step's question, the class's answers (values only, no names), their "
-               "median and spread, and the evidence each step reveals.", icon=":material/warning:")
-    ui.download_csv(table, "Download the class's results (CSV)", f"class_{room}_results.csv",
-                    key="presenter_class_results")
-    yes, no = st.columns(2)
-    yes.button("End the class and delete its answers", key="presenter_class_end_confirm", on_click=_end_class,
-               type="primary")
-    no.button("Keep the class running", key="presenter_class_end_cancel", on_click=_keep_class)
+               "median and spread, the option the evidence supports, and the evidence each step reveals.",
+               icon=":material/warning:")
+    live.results_downloads(room)
+    # One under the other: side by side, the slide's narrow column cut their labels short.
+    st.button("End the class and delete its answers", key="presenter_class_end_confirm", on_click=_end_class,
+              type="primary")
+    st.button("Keep the class running", key="presenter_class_end_cancel", on_click=_keep_class)
 
 
-def body(ctx: ui.Context) -> None:
-    try:
-        seq, questions, curated = live.sequence()
-    except DataValidationError as err:
-        st.error("The teaching sequence did not pass its checks.")
-        st.dataframe(err.as_frame(), hide_index=True)
-        return
-    st.html(PROJECTOR_CSS)
+def _slide(ctx: ui.Context, seq, questions, curated) -> None:
+    """Draw the current step: the question, the buttons and the words on the left, the chart on the right."""
     last = len(seq) - 1
     step = min(max(int(st.session_state.get("presenter_step", 0)), 0), last)
     row = seq.iloc[step]
@@ -106,6 +101,7 @@ def body(ctx: ui.Context) -> None:
     # A slide: the question, the buttons and the words on the left, the chart on the right, so a 1366x768 projector
     # shows the whole reveal without scrolling (stacked, it ran below the fold).
     left, right = st.columns([2, 3], gap="large")
+    v = None
     with left:
         st.markdown(f"**Predict first:** {ui.md_escape(row['question'])}")
         nav = st.columns(3)
@@ -126,42 +122,48 @@ def body(ctx: ui.Context) -> None:
                         icon=":material/record_voice_over:")
                 return
         else:
-            view = ui.view(views.REGISTRY[row["view"]], ctx)
-            if view.empty:
-                ui.empty(view.empty_what, ctx)
+            # A choice step says which option the evidence supports, in words, before anything else.
+            live.evidence_supports(question)
+            v = live.step_view(row["view"], ctx)
+            shown = reveal_rows(question, curated)
+            if v is None:
+                if len(shown):
+                    ui.key_message(f"The evidence: {figures_said(shown)}.")
+            elif not live.has_content(v):
+                ui.empty(v.empty_what, ctx)
             else:
-                ui.key_message(view.message)
+                ui.key_message(v.message)
             if isinstance(row["after_reveal"], str):
                 st.markdown(f"**For discussion:** {ui.md_escape(row['after_reveal'])}")
-            if not view.empty and view.warnings:
-                st.caption(ui.md_escape("Not like-for-like: " + "; ".join(view.warnings) + "."))
+            if live.has_content(v) and v.warnings:
+                st.caption(ui.md_escape("Not like-for-like: " + "; ".join(v.warnings) + "."))
     with right:
         if running is not None and not revealed:
             st.markdown(f"Students answer: *{ui.md_escape(question.label)}*")
             live.live_answers(running[0], question, key="presenter_live")
             return
+        answers = None
         if running is not None:
             answers = live.guarded(lambda: live.store().answers(running[0], number)) or []
-            fig, sentence, shown = live.reveal_figure(question, answers, curated, compact=True)
-            class_tab, evidence_tab = st.tabs([f"Your class ({answered(len(answers))}) and the evidence",
-                                               "The evidence chart"])
-            with class_tab:
-                # The tab's label names the chart, so the slide gives its title's room to the chart itself.
-                slide = charts.for_projector(fig, height=int(fig.layout.height or 460))
-                slide.update_layout(title_text="", margin_t=24, height=slide.layout.height - 50)
-                ui.plotly(slide,
-                          f"The class's {answered(len(answers))} beside {len(shown)} published figures. {sentence}",
-                          key=f"presenter_class_{step}")
-                st.markdown(ui.md_escape(sentence))
-            target = evidence_tab
-        else:
-            target = st.container()
-        with target:
-            if view.empty:
-                return
-            ui.plotly(charts.for_projector(view.fig, height=460), view.alt, key=f"presenter_chart_{step}")
-            ui.lazy_table(f"Table of the {len(view.rows)} figures", f"presenter_table_open_{step}", view.rows,
-                          key=f"presenter_table_{step}")
+        live.reveal_slide(question, answers, curated, v,
+                          key=f"presenter_class_{step}" if running is not None else f"presenter_chart_{step}")
+
+
+def body(ctx: ui.Context) -> None:
+    # The class's own sequence follows its link: control is restored before the slides are chosen.
+    running = live.presenter_class()
+    try:
+        seq, questions, curated = live.presenter_sequence(running)
+    except DataValidationError as err:
+        st.error("The teaching sequence did not pass its checks.")
+        st.dataframe(err.as_frame(), hide_index=True)
+        if st.session_state.get(live.CUSTOM_KEY) and running is None:
+            st.button("Go back to the built-in sequence", key="presenter_builtin", on_click=live.use_sequence,
+                      args=(None,))
+        return
+    st.html(PROJECTOR_CSS)
+    _slide(ctx, seq, questions, curated)
+    builder.panel(ctx, live.curated_rows(), running=live.presenter_class() is not None)
 
 
 ui.run_page("Presenter mode", "For teaching: one question, one chart at a time.", body, compact=True)

@@ -112,8 +112,9 @@ AUX_RESOURCES = {
     "glossary": ("glossary.csv", "Plain and expert definitions of the terms used.",
                  {"term": "string", "plain": "string", "expert": "string"}, ["term"]),
     "teaching_sequence": ("teaching_sequence.csv", "The steps presenter mode follows, each with how a live class "
-                          "answers it (a number in a range, or one of a few choices) and the evidence rows its reveal "
-                          "shows beside the class's answers.",
+                          "answers it (a number in a range, or one of a few choices), the evidence rows its reveal "
+                          "shows beside the class's answers, and for a choice step the option the evidence supports "
+                          "(evidence_choice, with its reason in evidence_reason).",
                           {c: ("integer" if c == "step" else "number" if c in ("answer_min", "answer_max", "answer_step")
                                else "string") for c in SEQUENCE_COLUMNS}, ["step"]),
     "comparison_sets": ("comparison_sets.csv", "Comparison sets: groups of figures that measure the same thing "

@@ -7,6 +7,7 @@ Every refusal or fault reaches the user as the store's plain sentence, never a t
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import os
 import re
@@ -20,11 +21,12 @@ from .. import charts
 from .. import class_results as results
 from .. import classroom as cr
 from .. import evidence as ev
+from .. import housekeeping
 from ..data import DATA_DIR, files_stamp
-from ..teaching import Question, questions, read_sequence
-from .cache import Shared, _cached_dataset
+from ..teaching import Question, parse_sequence, questions, read_sequence, view_function
+from .cache import Context, Shared, _cached_dataset, view
 from .frame import report_failure
-from .widgets import plotly
+from .widgets import download_csv, lazy_table, md_escape, plotly, table
 
 STUDENT_PATH = "Join_class"
 REFRESH_SECONDS = 2.0
@@ -34,6 +36,7 @@ TRUST_PROXY_ENV = "KETAMINE_TRUST_PROXY"  # "1" behind our nginx: the client is 
 
 def store() -> cr.ClassStore:
     """Return this process's class store (one engine and connection pool per process)."""
+    housekeeping.start()  # once per process: expired classes are deleted on a schedule, not only at a class start
     return cr.store_for(None)
 
 
@@ -123,8 +126,8 @@ def keep_in_link(room: str, secret: str) -> None:
 
 
 def start_class(step: int) -> None:
-    """Start a class at `step` (a button callback)."""
-    made = guarded(lambda: store().create(step))
+    """Start a class at `step` (a button callback), following the presenter's own sequence if one is in use."""
+    made = guarded(lambda: store().create(step, st.session_state.get(CUSTOM_KEY)))
     if made:
         st.session_state["class_room"], st.session_state["class_secret"] = made
         st.session_state["class_show_join"] = True
@@ -144,11 +147,30 @@ def end_class() -> None:
     st.query_params.pop("key", None)
 
 
+def _class_answers(room: str) -> tuple[dict[int, Question], dict[int, list], pd.DataFrame]:
+    _, qs, rows = class_sequence(room)
+    answers = {step: guarded(lambda step=step: store().answers(room, step)) or [] for step in qs}
+    return qs, answers, rows
+
+
 def class_results(room: str) -> pd.DataFrame:
     """Return the class's results so far (every step's question, its answers, their summary and the evidence)."""
-    _, qs, rows = sequence()
+    return results.results_table(*_class_answers(room))
+
+
+def class_results_html(room: str) -> bytes:
+    """Return the class's results so far as one self-contained HTML page (see class_results.results_html); a step
+    whose evidence is a whole view draws it over all the curated figures (the presenter's filters do not apply)."""
+    _, meta = _cached_dataset(str(DATA_DIR), files_stamp(DATA_DIR))
+    seq, qs, rows = class_sequence(room)
     answers = {step: guarded(lambda step=step: store().answers(room, step)) or [] for step in qs}
-    return results.results_table(qs, answers, rows)
+    whole = {}
+    for r in seq.itertuples():
+        fn = view_function(r.view)
+        if fn is not None and not qs[int(r.step)].reveal_rows:
+            whole[int(r.step)] = fn(rows)
+    return results.results_html(qs, answers, rows, data_version=str(meta.get("version", "")),
+                                step_views=whole).encode("utf-8")
 
 
 def sync_step(step: int, revealed: bool) -> bool:
@@ -228,6 +250,86 @@ def reveal_figure(question: Question, answers: list, rows: pd.DataFrame, compact
     return fig, sentence, shown
 
 
+def step_view(name: str, ctx: Context):
+    """Return a step's view over the reader's rows (cached), or None for a step that shows its figures alone."""
+    fn = view_function(name)
+    return None if fn is None else view(fn, ctx)
+
+
+def has_content(v) -> bool:
+    """Whether a step's view has something to show: a chart, or a table (the after-stopping list)."""
+    return v is not None and (v.fig is not None or (v.counts is not None and len(v.counts) > 0))
+
+
+def evidence_supports(question: Question) -> None:
+    """Say in words which option the evidence supports, and why (a choice step, once revealed)."""
+    if question.kind == "choice" and question.answer:
+        st.info(md_escape(f"{results.supported(question)} {question.reason}".strip()), icon=":material/check_circle:")
+
+
+# The after-stopping list on a slide: what stopped, the figure and its trial's other arm, what differs.
+TABLE_VIEW_COLUMNS = ["side", "study", "what", "figure", "other_arm", "what_stopped", "differs"]
+
+
+def draw_view(v, key: str, height: int = 460) -> None:
+    """Draw a step's view on a slide: its chart in projector type with its figures folded below, or its table."""
+    if v.fig is not None:
+        plotly(charts.for_projector(v.fig, height=height), v.alt, key=f"{key}_chart")
+        lazy_table(f"Table of the {len(v.rows)} figures", f"{key}_table_open", v.rows, key=f"{key}_table")
+    elif v.counts is not None and len(v.counts):
+        st.dataframe(v.counts[[c for c in TABLE_VIEW_COLUMNS if c in v.counts.columns]], hide_index=True,
+                     key=f"{key}_list")
+
+
+def reveal_slide(question: Question, answers: list | None, rows: pd.DataFrame, v, key: str) -> None:
+    """Draw the reveal's half of a slide. With a class (`answers` a list): its answers beside the evidence on the first
+    tab (a step whose evidence is a whole view shows it there too), the step's view on a second. Without one: the
+    step's chart, or its figures alone when it has none."""
+    shown = results.reveal_rows(question, rows)
+    if answers is None:
+        if v is not None and v.fig is not None:
+            draw_view(v, key)
+            return
+        if len(shown):
+            fig = charts.for_projector(charts.evidence_chart(question, shown, compact=True), height=300)
+            plotly(fig, f"{len(shown)} published figures: {results.figures_said(shown)}.", key=f"{key}_figures")
+            table(shown, key=f"{key}_figures_table",
+                  columns=["study", "treatment_group", "outcome_label", "time_reported", "value", "unit", "n",
+                           "population", "link"])
+        if has_content(v):
+            draw_view(v, key)
+        return
+    fig, sentence, shown = reveal_figure(question, answers, rows, compact=True)
+    second = has_content(v) and len(shown) > 0
+    tabs = st.tabs([f"Your class ({results.answered(len(answers))}) and the evidence",
+                    *(["The evidence chart" if v.fig is not None else "The evidence list"] if second else [])])
+    with tabs[0]:
+        # The tab's label names the chart, so the slide gives its title's room to the chart itself.
+        slide = charts.for_projector(fig, height=int(fig.layout.height or 460))
+        slide.update_layout(title_text="", margin_t=24, height=slide.layout.height - 50)
+        plotly(slide, f"The class's {results.answered(len(answers))} beside {len(shown)} published figures. {sentence}",
+               key=key)
+        st.markdown(md_escape(sentence))
+        if not len(shown) and has_content(v):  # the evidence is the whole view: beside the class, on this tab
+            draw_view(v, f"{key}_view", height=360)
+    if second:
+        with tabs[1]:
+            draw_view(v, f"{key}_view")
+
+
+def results_downloads(room: str) -> None:
+    """Offer the class's results before it ends: a spreadsheet-safe CSV and one self-contained HTML page."""
+    # One under the other: side by side, a slide's narrow column cut both labels short.
+    download_csv(class_results(room), "Download the class's results (CSV)", f"class_{room}_results.csv",
+                 key="presenter_class_results")
+    # Written when clicked (it holds its own chart library, a few MB), not on every run of the page.
+    st.download_button("Download the results as a web page", data=lambda: class_results_html(room),
+                       file_name=f"class_{room}_results.html", mime="text/html", key="presenter_class_results_html",
+                       on_click="ignore", icon=":material/download:",
+                       help="One page that opens offline: every question, the class's answers, and the evidence "
+                            "beside them, with charts.")
+
+
 # --- student ----------------------------------------------------------------------------------------------
 
 def student_token() -> str:
@@ -240,16 +342,73 @@ def student_token() -> str:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
+def _curated_rows(folder: str, stamp: str) -> pd.DataFrame:
+    dataset, _ = _cached_dataset(folder, stamp)
+    return ev.with_sources(dataset.evidence, dataset.sources)
+
+
+def curated_rows() -> pd.DataFrame:
+    """Return the curated figures joined to their sources: what every class reveals (shared, read-only)."""
+    return _curated_rows(str(DATA_DIR), files_stamp(DATA_DIR))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _sequence(folder: str, stamp: str) -> tuple[pd.DataFrame, dict[int, Question], pd.DataFrame]:
     dataset, _ = _cached_dataset(folder, stamp)
     seq = read_sequence(evidence=dataset.evidence)
-    return seq, questions(seq), ev.with_sources(dataset.evidence, dataset.sources)
+    return seq, questions(seq), _curated_rows(folder, stamp)
 
 
 def sequence() -> tuple[pd.DataFrame, dict[int, Question], pd.DataFrame]:
     """Return the teaching sequence, each step's Question, and the curated rows joined to their sources (the class
     always reveals the curated evidence, even while the presenter looks at an upload). Raises DataValidationError."""
     return _sequence(str(DATA_DIR), files_stamp(DATA_DIR))
+
+
+# The presenter's own sequence in this session (CSV text, checked), used for the slides and the next class started.
+CUSTOM_KEY = "presenter_own_sequence"
+# A lecturer's sequence, checked once per version of its text and of the data, shared by every session and phone.
+_CUSTOM = Shared(16)
+
+
+def custom_sequence(text: str) -> tuple[pd.DataFrame, dict[int, Question], pd.DataFrame]:
+    """Return a lecturer's own sequence (CSV text) like `sequence()`: its steps, Questions and the curated rows it
+    reveals. Raises DataValidationError (each problem by line and column)."""
+    stamp = files_stamp(DATA_DIR)
+
+    def make():
+        dataset, _ = _cached_dataset(str(DATA_DIR), stamp)
+        seq = parse_sequence(text.encode("utf-8"), "your sequence", evidence=dataset.evidence)
+        return seq, questions(seq), curated_rows()
+    return _CUSTOM.get((hashlib.sha256(text.encode("utf-8")).hexdigest(), stamp), make)
+
+
+def class_sequence(room: str) -> tuple[pd.DataFrame, dict[int, Question], pd.DataFrame]:
+    """Return the sequence a class follows: the lecturer's own if the class was started with one, else the curated
+    one. Raises DataValidationError."""
+    kept = guarded(lambda: store().sequence(room))
+    return custom_sequence(kept[1]) if kept else sequence()
+
+
+def presenter_sequence(running: tuple[str, str] | None) -> tuple[pd.DataFrame, dict[int, Question], pd.DataFrame]:
+    """Return the sequence the presenter's slides follow: the running class's, else the session's own, else the
+    curated one. Raises DataValidationError."""
+    if running is not None:
+        return class_sequence(running[0])
+    own = st.session_state.get(CUSTOM_KEY)
+    return custom_sequence(own) if own else sequence()
+
+
+def use_sequence(text: str | None) -> None:
+    """Make the slides (and the next class started) follow `text`, a checked sequence, or the curated one (None);
+    the slides start again at the first step (a button callback)."""
+    if text:
+        st.session_state[CUSTOM_KEY] = text
+    else:
+        st.session_state.pop(CUSTOM_KEY, None)
+    st.session_state["presenter_step"] = 0
+    st.session_state["presenter_revealed"] = False
+    st.session_state["presenter_revealed_steps"] = set()
 
 
 def student_answer_widget(room: str, token: str, q: Question, mine) -> None:
@@ -259,11 +418,12 @@ def student_answer_widget(room: str, token: str, q: Question, mine) -> None:
         start = mine if isinstance(mine, (int, float)) else None
         if start is None:
             start = q.lo + round((q.hi - q.lo) / 2 / q.increment) * q.increment
-        value = st.slider(q.label, min_value=q.lo, max_value=q.hi, value=float(start), step=q.increment,
+        # A lecturer may have written the label: it is shown as text, never as Markdown.
+        value = st.slider(md_escape(q.label), min_value=q.lo, max_value=q.hi, value=float(start), step=q.increment,
                           format=f"%g{'%%' if q.unit == '%' else ' ' + q.unit}", key=key)
     else:
         index = q.choices.index(mine) if mine in q.choices else None
-        value = st.radio(q.label, q.choices, index=index, key=key)
+        value = st.radio(md_escape(q.label), q.choices, index=index, key=key, format_func=md_escape)
     if st.button("Send my answer" if mine is None else "Change my answer", key=f"{key}_send", type="primary",
                  use_container_width=True, icon=":material/send:"):
         if value is None:
@@ -275,5 +435,5 @@ def student_answer_widget(room: str, token: str, q: Question, mine) -> None:
     saved = st.session_state.get(f"{key}_saved", mine)
     if saved is not None:
         shown = results.fmt(saved, q.unit) if q.kind == "number" else saved
-        st.success(f"Your answer: {shown}. You can change it until the presenter reveals the evidence.",
+        st.success(f"Your answer: {md_escape(shown)}. You can change it until the presenter reveals the evidence.",
                    icon=":material/check_circle:")

@@ -1,7 +1,9 @@
 """A live class in real browsers: one presenter at 1366x768 and two students on 390 px phones.
 
 Students join by the link, answer, the presenter's count changes without a reload (a fragment refreshing every
-couple of seconds), the presenter reveals, and the class's answers are drawn beside the evidence on both screens.
+couple of seconds), the presenter reveals, and the class's answers are drawn beside the evidence on both screens; a
+choice step's reveal names the option the evidence supports. A lecturer's own sequence, built in presenter mode, is
+saved as a CSV, loaded back (a broken copy refused by line and column) and asked of a class.
 """
 
 import re
@@ -57,11 +59,16 @@ def test_students_answer_on_phones_and_the_presenter_reveals_their_answers_besid
     # The presenter's count follows without pressing anything.
     expect(presenter.get_by_text("2 answers so far")).to_be_visible(timeout=20_000)
     presenter.get_by_role("button", name="Reveal").click()
-    expect(presenter.get_by_text(re.compile(r"Most common answer: .* \(1 of 2 answers\)"))).to_be_visible(
+    expect(presenter.get_by_text(re.compile(r"Most common answers, tied: .* \(1 each of 2 answers\)"))).to_be_visible(
         timeout=30_000)
     expect(presenter.get_by_role("tab", name=re.compile("Your class \\(2 answers\\)"))).to_be_visible()
-    expect(presenter.get_by_role("tabpanel").locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible(
-        timeout=30_000)
+    choice_chart = presenter.get_by_role("tabpanel").locator("[data-testid='stPlotlyChart']").first
+    expect(choice_chart.locator(".main-svg").first).to_be_visible(timeout=30_000)
+    # The reveal names the option the evidence supports, in words beside the chart and on the option's own bar.
+    expect(presenter.get_by_test_id("stAlertContentInfo").filter(
+        has_text="The evidence supports: More on traditional antidepressants")).to_be_visible()
+    expect(choice_chart.get_by_text("✓ the evidence supports this")).to_be_visible()
+    check_chart(choice_chart, "presenter choice reveal")
 
     # Step 2 asks for a number: each student moves a slider with the keyboard and sends it.
     presenter.get_by_role("button", name="Next").click()
@@ -95,6 +102,62 @@ def test_students_answer_on_phones_and_the_presenter_reveals_their_answers_besid
     presenter.get_by_role("button", name="End the class and delete its answers").click()
     expect(presenter.get_by_text(re.compile(r"answers are deleted \(4 answers\)"))).to_be_visible()
     expect(students[1].get_by_text("This class has ended or expired")).to_be_visible(timeout=20_000)
+    assert not page_errors, page_errors
+
+
+def test_a_built_sequence_downloads_loads_back_and_runs_one_step(server, make_page, page_errors, tmp_path):
+    presenter = make_page(1366, 768)
+    presenter.goto(f"{server}/Presenter")
+    wait_idle(presenter)
+    presenter.get_by_text("Your own questions: build, save or load a sequence").click()
+    presenter.get_by_text("Figures by id", exact=True).click()
+    fields = {"Figure ids (row_id), separated by ';'": "han2016-1", "Title": "Our own first question",
+              "Question: one thing, and any number in it taken from the figures it reveals":
+                  "Out of every 100 patients, how many respond within 24 hours?",
+              "What a student's answer is, in a few words": "Responders per 100 at 24 hours"}
+    for label, text in fields.items():
+        box = presenter.get_by_label(label, exact=True)
+        box.fill(text)
+        box.press("Tab")  # a box's text counts once it loses focus
+    add = presenter.get_by_role("button", name="Add this step")
+    expect(add).to_be_enabled(timeout=20_000)
+    add.click()
+    save = presenter.get_by_role("button", name="Save the sequence (CSV)")
+    expect(save).to_be_visible(timeout=20_000)
+    with presenter.expect_download() as download:
+        save.click()
+    saved = tmp_path / "our_sequence.csv"
+    download.value.save_as(saved)
+    assert "Our own first question" in saved.read_text(encoding="utf-8-sig")
+    # A broken copy is refused, each problem named by line and column, and the page keeps running.
+    broken = tmp_path / "broken.csv"
+    broken.write_text(saved.read_text(encoding="utf-8-sig").replace("han2016-1", "nosuch-1"), encoding="utf-8")
+    presenter.get_by_role("button", name="Start empty").click()
+    expect(presenter.get_by_text("No steps yet")).to_be_visible(timeout=20_000)
+    presenter.locator("input[type='file']").set_input_files(broken)
+    expect(presenter.get_by_text(re.compile(r"The file was not loaded: \d+ problems?"))).to_be_visible(timeout=30_000)
+    expect(presenter.get_by_test_id("stDataFrame").filter(has_text="reveal_rows").first).to_be_visible()
+    # Load the saved file back into the empty builder, then use it: the slides and the class follow it.
+    presenter.locator("input[type='file']").set_input_files(saved)
+    expect(presenter.get_by_text(re.compile(r"Loaded 1 step"))).to_be_visible(timeout=30_000)
+    presenter.get_by_role("button", name="Use this sequence for the slides and the next class").click()
+    expect(presenter.get_by_role("heading", name=re.compile(r"^1.1 · Our own first question"))).to_be_visible(
+        timeout=20_000)
+    presenter.get_by_role("button", name="Start a live class").click()
+    dialog = presenter.get_by_role("dialog")
+    expect(dialog.locator("img").first).to_be_visible()  # the dialog is drawn whole, its code with it
+    room = "".join(ROOM.search(dialog.inner_text()).groups())
+    presenter.keyboard.press("Escape")
+    student = make_page(390, 844)
+    student.goto(f"{server}/Join_class?room={room}")
+    expect(student.get_by_text("Question 1 of 1: Our own first question")).to_be_visible(timeout=30_000)
+    student.get_by_role("button", name="Send my answer").click()
+    expect(student.get_by_text(re.compile(r"Your answer: \d+%"))).to_be_visible(timeout=20_000)
+    expect(presenter.get_by_text("1 answer so far")).to_be_visible(timeout=20_000)
+    presenter.get_by_role("button", name="Reveal").click()
+    chart = presenter.get_by_role("tabpanel").locator("[data-testid='stPlotlyChart']").first
+    expect(chart.get_by_text(re.compile(r"52\.2% · Han 2016"))).to_be_visible(timeout=30_000)
+    expect(student.get_by_text("Revealed.", exact=False)).to_be_visible(timeout=20_000)
     assert not page_errors, page_errors
 
 
