@@ -474,9 +474,9 @@ def harm_table(results: list) -> pd.DataFrame:
                             "value": e["value"], "ci_low": e["ci_low"], "ci_high": e["ci_high"],
                             "arms": (f"{100 * arms[0] / arms[1]:.0f} vs {100 * arms[2] / arms[3]:.0f} per 100"
                                      if isinstance(arms, tuple) else ""),
-                            "certainty": s.certainty, "note": e["how"]})
+                            "certainty": s.certainty, "note": e["how"], "read_in": e.get("read_in", "")})
     return pd.DataFrame(out, columns=["harm", "side", "group", "figure", "n", "value", "ci_low", "ci_high", "arms",
-                                      "certainty", "note"])
+                                      "certainty", "note", "read_in"])
 
 
 ANSWERS = {"onset": answer_onset, "durability": answer_durability, "non_response": answer_non_response,

@@ -41,7 +41,9 @@ def harm_profile_chart(table: pd.DataFrame) -> go.Figure:
         hover = [f"<b>{_escape(r.harm)}</b> · {_escape(r.side)}<br>{_escape(r.figure)} · n = "
                  f"{_escape(r.n.removeprefix('n ') or 'not reported')}<br>{r.value:+.1f} per 100 "
                  f"(95% CI {r.ci_low:+.1f} to {r.ci_high:+.1f})" + (f"<br>{_escape(r.arms)}" if r.arms else "")
-                 + f"<br>Certainty: {_escape(r.certainty)}" for r in g.itertuples()]
+                 + f"<br>Certainty: {_escape(r.certainty)}"
+                 + (f"<br>Read in: {_escape(r.read_in)}" if isinstance(getattr(r, "read_in", None), str) and r.read_in
+                    else "") for r in g.itertuples()]
         fig.add_trace(go.Scatter(
             x=g["value"], y=g["y"], mode="markers", name=_wrapped(group, 18), legendgroup=group,
             marker={"symbol": SYMBOLS[group], "size": 12, "color": COLOURS[group], "line": {"width": 1, "color": "#FFFFFF"}},

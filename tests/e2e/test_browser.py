@@ -16,11 +16,11 @@ PAGES = [
     ("Onset", "Onset speed", 5),  # the detail adds the indirect comparison the compact headline leaves out
     ("Durability", "Durability", 4),  # its headline set (one trial) is not drawn twice: the detail is the same chart
     ("Non_response", "Response and non-response", 4),  # the same; and one outcome tab built at a time
-    ("Side_effects", "Side effects", 5),  # the harm profile, then the first harm's forest plot
+    ("Side_effects", "Side effects", 4),  # the harm profile, the first harm's forest plot, incidence, stopping
     ("Evidence_explorer", "Evidence explorer and sources", 0),
     ("Claim_checker", "Claim checker", 0),
     ("Briefing", "Briefing", 0),
-    ("Compare", "Compare", 3),
+    ("Compare", "Compare", 2),  # the harms a reader chose, and the timeline (the summary of findings is text)
 ]
 
 
@@ -187,9 +187,8 @@ def test_chart_hover_names_study_n_time_definition_and_certainty(server, make_pa
     page = make_page()
     page.goto(f"{server}/Side_effects")
     wait_idle(page)
-    # The harm profile (first chart), the first harm's forest plot and the every-figure incidence chart (fourth, after
-    # the profile) alike.
-    for i in (0, 1, 3):
+    # The harm profile (first chart), the first harm's forest plot and the every-figure incidence chart (third) alike.
+    for i in (0, 1, 2):
         plot = page.locator("[data-testid='stPlotlyChart']").nth(i)
         plot.scroll_into_view_if_needed()
         plot.locator("path.point").first.hover(force=True)
@@ -198,6 +197,7 @@ def test_chart_hover_names_study_n_time_definition_and_certainty(server, make_pa
         text = hover.text_content()
         assert re.search(r"n = (\d[\d,]*( vs [\d,]+)?|not reported)", text), text
         assert "Certainty:" in text
+        assert re.search(r"Read in: (The paper|Official label|Secondary report)", text), text  # where it was read
         page.mouse.move(0, 0)
 
 
