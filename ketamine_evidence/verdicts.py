@@ -315,7 +315,7 @@ def _arms(result: sy.SetResult, side: str, reading: Reading, rows: pd.DataFrame)
         lo, hi = proportion_confint(round(e1), round(n1), method="wilson")
         out.append({"sample": r["sample"], "group": r["group"], "per100": 100 * e1 / n1, "low": 100 * lo,
                     "high": 100 * hi, "n": int(round(n1)), "time": r.get("time_reported") or "",
-                    "row_ids": r.get("row_ids", ""), "outcome": outcome or ""})
+                    "row_ids": f"{r.get('row_ids', '')};{r.get('control_row_ids') or ''}", "outcome": outcome or ""})
     return out
 
 
@@ -355,7 +355,7 @@ def judge_rate(reading: Reading, spec: dict, result: sy.SetResult, rows: pd.Data
             f"side gave: {'; '.join(lines)}. {q:g} lies {where}. Each trial is read on its own; arms of different "
             "trials are never averaged.")
     return Verdict(verdict, rule, figures=lines, certainty=result.sides[side].certainty,
-                   row_ids=[i for a in arms for i in str(a["row_ids"]).split()])
+                   row_ids=[i for a in arms for i in cl.cited_ids(str(a["row_ids"]).replace(" ", ";"))])
 
 
 def _favoured(spec: dict, lo: float, hi: float) -> str:

@@ -143,6 +143,9 @@ def test_every_verdict_word_is_reachable(ctx):
 def test_an_ssri_claim_is_read_against_ssri_arms_only(ctx):
     v = judge(ctx, "SSRIs cause sexual dysfunction in about 40% of people")
     assert v.answer_id == "harm-sexual" and "SNRI" not in v.rule
+    rows, _, _ = ctx
+    used = rows.set_index("row_id").loc[v.row_ids]
+    assert set(used["treatment_group"]) == {"SSRI", "Placebo"}  # the SSRI arm and its own control arm, nothing else
 
 
 def test_the_answers_own_figures_come_first_in_the_list(ctx):
