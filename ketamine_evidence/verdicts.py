@@ -172,7 +172,7 @@ def read(text: str) -> Reading:
         quantity = float(p.group(1))
     else:
         for w in sorted(QUANTITY_WORDS, key=len, reverse=True):
-            if _has(t, (w,)):
+            if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", t):  # whole words: "few", not "fewer"
                 quantity = QUANTITY_WORDS[w]
                 break
     speed = _has(t, SPEED_WORDS)

@@ -40,6 +40,7 @@ def test_reading_a_claim_finds_its_parts():
     assert vd.read("Ketamine cures depression").absolute == "benefit"
     assert vd.read("The effects of ketamine wear off within a week or two").outcome == "relapse"
     assert vd.read("Esketamine causes dissociation in a quarter of patients").quantity == 25
+    assert vd.read("Esketamine causes fewer relapses").quantity is None  # "fewer" is not "few"
 
 
 def test_a_rate_inside_the_trial_arm_is_supported_and_far_outside_is_not(ctx):
