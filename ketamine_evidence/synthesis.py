@@ -229,8 +229,8 @@ class SetResult:
         if self.effects.empty or "provenance" not in self.effects:
             return []
         sec = self.effects[self.effects["provenance"] == "secondary"]
-        return list(dict.fromkeys(r.sample if r.sample.split()[0] == r.study.split()[0] else f"{r.sample} ({r.study})"
-                                  for r in sec.itertuples()))
+        return list(dict.fromkeys(r.study if not r.sample else r.sample if r.sample.split()[0] == r.study.split()[0]
+                                  else f"{r.sample} ({r.study})" for r in sec.itertuples()))
 
 
 def synthesise(spec: dict, members: pd.DataFrame, rows: pd.DataFrame, grades: dict[str, dict] | None = None) -> SetResult:
