@@ -58,6 +58,11 @@ def test_page_renders_all_charts_without_errors(server, make_page, page_errors, 
             expect(page.locator("[data-testid='stPlotlyChart']").nth(i).locator("g.trace, g.point, path.point").first).to_be_attached()
     expect(page.get_by_text("does not give medical advice")).to_have_count(1)
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
+    if path in ("Onset", "Durability", "Non_response", "Side_effects"):
+        # The answer leads with its plain sentence (people per 100 and how sure), GRADE's with its numbers below it.
+        answer = page.locator("[data-testid='stAlertContentSuccess']").first
+        expect(answer).to_contain_text(re.compile(r" in 100 |confident|uncertain|limited"))
+        expect(page.get_by_text(re.compile(r"^In GRADE's words: ")).first).to_be_visible()
     assert not page_errors, page_errors
 
 
