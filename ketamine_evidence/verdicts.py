@@ -40,6 +40,7 @@ NEAR_POINTS = 10  # a claimed rate within this many points of a trial arm's inte
 # The Oxford series of the 2014 story is a ketamine series: a claim about "the Oxford patients" is about ketamine.
 KETAMINE_WORDS = ("ketamine", "esketamine", "spravato", "ketalar", "oxford")
 ECT_WORDS = ("ect", "electroconvulsive", "electroshock", "shock therapy")
+OTHER_COMPARATORS = ("quetiapine", "seroquel", "placebo", "lithium", "antipsychotic")  # what else a claim may rank
 NEGATION = ("does not", "doesn't", "do not", "don't", "did not", "never", "not cause", "no more", "without")
 TRADITIONAL_WORDS = ("antidepressant", "antidepressants", "ssri", "ssris", "snri", "snris", "prozac", "fluoxetine",
                      "paxil", "paroxetine", "sertraline", "zoloft", "citalopram", "escitalopram", "lexapro",
@@ -113,6 +114,7 @@ class Reading:
     negated: bool = False  # "does not cause ...", "never ..."
     groups: tuple[str, ...] = ()  # the treatment groups named (SSRI, SNRI, Esketamine, ...)
     add_on: bool = False  # "added to", "add-on", "on top of"
+    ketamine_first: bool = True  # in "X better than Y", whether ketamine is X (the claim's subject)
 
 
 @dataclass
@@ -192,7 +194,10 @@ def read(text: str) -> Reading:
     trad = _has(t, TRADITIONAL_WORDS)
     # "People antidepressants failed" names a population, not a comparator: only a comparison word makes one.
     comparator = "ect" if _has(t, ECT_WORDS) else "traditional" if (trad and ket and comparison) else None
-    return Reading(text=t, ketamine=ket, traditional=trad,
+    first = lambda words: min((m.start() for w in words for m in re.finditer(rf"(?<![a-z]){re.escape(w)}", t)),
+                              default=len(t))
+    ketamine_first = first(KETAMINE_WORDS) <= first(TRADITIONAL_WORDS + ECT_WORDS + OTHER_COMPARATORS)
+    return Reading(text=t, ketamine=ket, traditional=trad, ketamine_first=ketamine_first,
                    esketamine_only=_has(t, ("esketamine", "spravato", "nasal")) and not _has(t, ("iv", "infusion")),
                    dimension=dimension, outcome=outcome, harm=harm, trd=_has(t, TRD_WORDS), quantity=quantity,
                    hours=hours, comparison=comparison, absolute=absolute, comparator=comparator,
@@ -382,7 +387,7 @@ def judge_comparison(reading: Reading, spec: dict, result: sy.SetResult) -> Verd
         way = _favoured(spec, sm["ci_low"], sm["ci_high"])
         basis = (f"{spec['title']}: {measure} {sy.fmt(measure, sm['value'])} (95% CI {sy.fmt(measure, sm['ci_low'])} to "
                  f"{sy.fmt(measure, sm['ci_high'])}), {sm['basis']}.")
-        want = "control" if reading.comparison == "worse" else "treatment"
+        want = _wanted(reading)
         if reading.comparison in ("same",):
             verdict = VERDICTS[3] if way == "neither" else VERDICTS[2]
             why = ("the interval includes no difference but also important differences" if way == "neither" else
@@ -403,7 +408,7 @@ def judge_comparison(reading: Reading, spec: dict, result: sy.SetResult) -> Verd
             ways.append(_favoured(spec, r["ci_low"], r["ci_high"]))
             lines.append(f"{r['sample']}: {measure} {sy.fmt(measure, r['value'])} (95% CI "
                          f"{sy.fmt(measure, r['ci_low'])} to {sy.fmt(measure, r['ci_high'])})")
-        want = "control" if reading.comparison == "worse" else "treatment"
+        want = _wanted(reading)
         if ways and all(w == want for w in ways):
             verdict, why = VERDICTS[0], "every randomised trial favours the claim"
         elif ways and all(w not in (want, "neither") for w in ways):
@@ -418,7 +423,7 @@ def judge_comparison(reading: Reading, spec: dict, result: sy.SetResult) -> Verd
                  f"{sy.fmt(measure, ind.ci_low)} to {sy.fmt(measure, ind.ci_high)}), through the common comparator, "
                  "not randomised.")
         way = _favoured(spec, ind.ci_low, ind.ci_high)
-        want = "control" if reading.comparison == "worse" else "treatment"
+        want = _wanted(reading)
         verdict = VERDICTS[3] if way == "neither" else (VERDICTS[0] if way == want else VERDICTS[2])
         why = ("The interval includes no difference." if way == "neither" else
                f"The interval favours {'ketamine' if way == 'treatment' else 'the other treatment'}.")
@@ -435,9 +440,17 @@ def _against_control(spec: dict) -> bool:
     return "placebo" in name or "control" in name
 
 
+def _wanted(reading: Reading) -> str:
+    """Which side a comparison claim says comes out ahead: 'treatment' (ketamine) or 'control' (the other)."""
+    ketamine_ahead = reading.ketamine_first != (reading.comparison == "worse")
+    return "treatment" if ketamine_ahead else "control"
+
+
 def _comparator_is_traditional(spec: dict) -> bool:
-    name = str(spec["comparator"]).lower()
-    return any(w in name for w in ("antidepressant", "ssri", "snri", "quetiapine"))
+    """Whether a head-to-head set's comparator is a traditional antidepressant (quetiapine, an antipsychotic added to
+    one, is not)."""
+    name = str(spec["comparator"]).split(",")[0].lower()
+    return any(w in name for w in ("antidepressant", "ssri", "snri"))
 
 
 def judge_absolute(reading: Reading, spec: dict, result: sy.SetResult, rows: pd.DataFrame) -> Verdict:
@@ -474,9 +487,10 @@ def judge_benefit(reading: Reading, spec: dict, result: sy.SetResult) -> Verdict
     treatment in the same trials."""
     side = _side_for(reading, result)
     s = result.sides.get(side) if side else None
+    if s is not None and s.kind == "several":
+        return _judge_each(reading, spec, s)
     if s is None or s.kind not in ("single", "pooled", "published"):
-        return Verdict(VERDICTS[3], f"{spec['title']}: no single answer for the treatment your claim names"
-                       + (" (several figures, shown one by one)" if s is not None and s.kind == "several" else "") + ".")
+        return Verdict(VERDICTS[3], f"{spec['title']}: no answer for the treatment your claim names.")
     sm = sy.summary(s, spec["measure"])
     if sm["ci_low"] is None:
         return Verdict(VERDICTS[3], f"{spec['title']}: the figure has no interval, so chance cannot be ruled out.")
@@ -517,6 +531,41 @@ def judge_safety_comparison(rows: pd.DataFrame, sets: ComparisonSets) -> Verdict
                    "Each harm against its own control: " + " ".join(f"{line}." for line in lines),
                    answer="The harms side by side, each against the control arm of the same trials.",
                    answer_id="harm profile", figures=lines)
+
+
+def _agrees(reading: Reading, spec: dict, lo: float, hi: float) -> bool | None:
+    """Whether one interval bears the claim out (True), contradicts it (False), or includes no difference (None)."""
+    if spec["kind"] == "harm":
+        null = 0.0 if spec["measure"] == "risk difference" else 1.0
+        more, less = lo > null, hi < null
+        return None if not (more or less) else (more != reading.negated)
+    way = _favoured(spec, lo, hi)
+    return None if way == "neither" else ((way == "treatment") != reading.negated)
+
+
+def _judge_each(reading: Reading, spec: dict, s: sy.SideResult) -> Verdict:
+    """A side whose figures are shown one by one (not pooled): each is read on its own (the claim's drug class only,
+    where it names one); all bearing the claim out, supported; some, partly; none, not supported."""
+    rows = s.effects.to_dict("records")
+    if reading.groups and {r["group"] for r in rows} & set(reading.groups):
+        rows = [r for r in rows if r["group"] in reading.groups]
+    rows = [r for r in rows if pd.notna(r["ci_low"])]
+    if not rows:
+        return Verdict(VERDICTS[3], f"{spec['title']}: no figure with an interval for the treatment your claim names.")
+    measure = spec["measure"]
+    lines = [f"{r['sample']}: {measure} {sy.fmt(measure, r['value'])} (95% CI {sy.fmt(measure, r['ci_low'])} to "
+             f"{sy.fmt(measure, r['ci_high'])})" for r in rows]
+    marks = [_agrees(reading, spec, r["ci_low"], r["ci_high"]) for r in rows]
+    if all(m is True for m in marks):
+        verdict, why = VERDICTS[0], "every figure bears the claim out"
+    elif any(m is True for m in marks):
+        verdict, why = VERDICTS[1], "some figures bear it out, others do not or include no difference"
+    elif any(m is False for m in marks):
+        verdict, why = VERDICTS[2], "no figure bears it out"
+    else:
+        verdict, why = VERDICTS[3], "every interval includes no difference"
+    return _certain(Verdict(verdict, f"{spec['title']}, each figure on its own (not pooled): {'; '.join(lines)}. "
+                            f"{why.capitalize()}.", certainty=s.certainty, figures=lines))
 
 
 def _certain(v: Verdict) -> Verdict:

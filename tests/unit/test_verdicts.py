@@ -111,6 +111,16 @@ def test_a_comparison_without_randomised_or_indirect_evidence_is_never_ranked(ct
         assert v.verdict == "cannot be judged from this evidence" and "very uncertain" in v.how_sure
 
 
+def test_a_comparison_is_judged_in_the_direction_the_claim_states(ctx):
+    # ESCAPE-TRD compared esketamine with quetiapine head to head; the claim and its mirror must get opposite verdicts.
+    yes = judge(ctx, "Esketamine is better than quetiapine for remission")
+    no = judge(ctx, "Quetiapine is better than esketamine for remission")
+    assert yes.answer_id == no.answer_id == "escape-remission-week8"
+    assert {yes.verdict, no.verdict} == {"supported", "not supported"}
+    assert vd.read("SSRIs work faster than ketamine").ketamine_first is False
+    assert vd.read("Ketamine works faster than SSRIs").ketamine_first is True
+
+
 def test_trials_that_disagree_cannot_settle_a_comparison(ctx):
     v = judge(ctx, "Ketamine works better than ECT")
     assert v.answer_id == "ketamine-vs-ect" and "ELEKT-D" in v.rule and "KetECT" in v.rule
@@ -163,3 +173,14 @@ def test_the_oxford_source_note_says_where_it_was_read(ctx):
     ds = load_dataset()
     note = cl.seed_source_note(ds.sources)
     assert note["url"].startswith("https://") and "abstract" in note["text"] and "DOI or PMID" in note["text"]
+
+
+def test_figures_shown_one_by_one_are_judged_one_by_one_for_the_named_class(ctx):
+    rows, _, sets = ctx
+    v = judge(ctx, "SSRIs cause nausea")
+    assert v.answer_id == "nausea-vs-control" and "each figure on its own (not pooled)" in v.rule
+    result = findings.compute(sets.spec("nausea-vs-control"), sets, rows)
+    trad = result.sides["traditional"].effects
+    for r in trad.itertuples():  # only the SSRI figures are read for an SSRI claim
+        assert (r.sample in v.rule) == (r.group == "SSRI")
+    assert v.verdict in vd.VERDICTS
