@@ -43,6 +43,7 @@ import tempfile
 import threading
 import time
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -219,6 +220,23 @@ def apps() -> list[tuple[str, Path, str, int, list[str]]]:
         [("ours", ROOT, OUR_READY, 0, [])]
 
 
+@contextmanager
+def served_apps():
+    """Serve the floor, the typical app and ours, each on a free port with its flags; yield name -> port, and stop
+    every server afterwards."""
+    procs, ports = {}, {}
+    try:
+        for name, folder, _, _, flags in apps():
+            ports[name] = free_port()
+            procs[name] = start_server(folder, ports[name], extra=flags)
+        for port in ports.values():
+            wait_healthy(port)
+        yield ports
+    finally:
+        for proc in procs.values():
+            stop(proc)
+
+
 def render_time(page, url: str, n_charts: int, ready_text: str = OUR_READY, timeout_ms: int = 120_000) -> float:
     """Return seconds from navigation to the page's text shown, all charts drawn and Streamlit idle.
 
@@ -251,39 +269,29 @@ def timed_renders(page, url: str, n_charts: int, ready: str, n: int) -> tuple[fl
 def bench_browser(charts: dict, n: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    procs, ports = {}, {}
-    try:
-        for name, folder, _, _, flags in apps():
-            ports[name] = free_port()
-            procs[name] = start_server(folder, ports[name], extra=flags)
-        for port in ports.values():
-            wait_healthy(port)
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = b.new_page(viewport={"width": 1366, "height": 768})
-            refs, ref_errors = {}, []
-            for name, (_, paths, ready, c, _) in REFS.items():
-                medians = []
-                for path in paths:
-                    t, errs = timed_renders(page, f"http://127.0.0.1:{ports[name]}/{path}", c, ready, n)
-                    medians.append(t)
-                    ref_errors += [f"{name}: {e}" for e in errs]
-                refs[name] = statistics.mean(medians) if None not in medians else None
-            for script, path in OUR_PAGES.items():
-                c = charts.get(script, 0)
-                t, errs = timed_renders(page, f"http://127.0.0.1:{ports['ours']}/{path}", c, OUR_READY, n)
-                factor = 1.5 * max(1, c / 2)
-                note = f"median of {n}; references: mean of their 2 pages"
-                if errs or ref_errors:
-                    note += f"; failed renders: ours {len(errs)} ({', '.join(sorted(set(errs)))})" + \
-                            (f", references {len(ref_errors)}" if ref_errors else "")
-                record(f"browser {path or 'overview'} ({c} charts)", t, refs["floor"], refs["typical"],
-                       limit=factor * refs["floor"] if refs["floor"] else None, target=f"<= {factor:.2f}x floor",
-                       note=note, met=False if errs else None)
-            b.close()
-    finally:
-        for proc in procs.values():
-            stop(proc)
+    with served_apps() as ports, sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = b.new_page(viewport={"width": 1366, "height": 768})
+        refs, ref_errors = {}, []
+        for name, (_, paths, ready, c, _) in REFS.items():
+            medians = []
+            for path in paths:
+                t, errs = timed_renders(page, f"http://127.0.0.1:{ports[name]}/{path}", c, ready, n)
+                medians.append(t)
+                ref_errors += [f"{name}: {e}" for e in errs]
+            refs[name] = statistics.mean(medians) if None not in medians else None
+        for script, path in OUR_PAGES.items():
+            c = charts.get(script, 0)
+            t, errs = timed_renders(page, f"http://127.0.0.1:{ports['ours']}/{path}", c, OUR_READY, n)
+            factor = 1.5 * max(1, c / 2)
+            note = f"median of {n}; references: mean of their 2 pages"
+            if errs or ref_errors:
+                note += f"; failed renders: ours {len(errs)} ({', '.join(sorted(set(errs)))})" + \
+                        (f", references {len(ref_errors)}" if ref_errors else "")
+            record(f"browser {path or 'overview'} ({c} charts)", t, refs["floor"], refs["typical"],
+                   limit=factor * refs["floor"] if refs["floor"] else None, target=f"<= {factor:.2f}x floor",
+                   note=note, met=False if errs else None)
+        b.close()
 
 
 # Installed before any page script runs: marks, in ms since navigation started, when the page's ready text first
@@ -325,54 +333,44 @@ def bench_arrival(charts: dict, n: int) -> None:
     """Text, first chart and all charts, per page, against the floor app in the same run (medians of n)."""
     from playwright.sync_api import sync_playwright
 
-    procs, ports = {}, {}
-    try:
-        for name, folder, _, _, flags in apps():
-            ports[name] = free_port()
-            procs[name] = start_server(folder, ports[name], extra=flags)
-        for port in ports.values():
-            wait_healthy(port)
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = b.new_context(viewport={"width": 1366, "height": 768})
+    with served_apps() as ports, sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = b.new_context(viewport={"width": 1366, "height": 768})
 
-            def measure(url, c, ready):
-                got, errors = [], []
-                for i in range(n + 1):  # one warm-up
-                    try:
-                        m = arrival(context, url, c, ready)
-                        if i:
-                            got.append(m)
-                    except Exception as err:  # noqa: BLE001 - counted, never raised
-                        errors.append(type(err).__name__)
-                med = {k: statistics.median([g[k] for g in got if g[k] is not None]) if any(g[k] is not None for g in got)
-                       else None for k in ("text", "first", "all")}
-                return med, errors
+        def measure(url, c, ready):
+            got, errors = [], []
+            for i in range(n + 1):  # one warm-up
+                try:
+                    m = arrival(context, url, c, ready)
+                    if i:
+                        got.append(m)
+                except Exception as err:  # noqa: BLE001 - counted, never raised
+                    errors.append(type(err).__name__)
+            med = {k: statistics.median([g[k] for g in got if g[k] is not None]) if any(g[k] is not None for g in got)
+                   else None for k in ("text", "first", "all")}
+            return med, errors
 
-            floor_paths = REFS["floor"][1]
-            floor = [measure(f"http://127.0.0.1:{ports['floor']}/{path}", REFS["floor"][3], FLOOR_READY)[0]
-                     for path in floor_paths]
-            ref = {k: statistics.mean([f[k] for f in floor]) if all(f[k] is not None for f in floor) else None
-                   for k in ("text", "first", "all")}
-            for script, path in OUR_PAGES.items():
-                c = charts.get(script, 0)
-                if not c:
-                    continue
-                med, errs = measure(f"http://127.0.0.1:{ports['ours']}/{path}", c, OUR_READY)
-                note = f"median of {n}; {c} charts; floor: mean of its 2 pages (2 charts each)" + (
-                    f"; failed: {len(errs)} ({', '.join(sorted(set(errs)))})" if errs else "")
-                name = path or "overview"
-                record(f"arrival {name}: text", med["text"], ref["text"], note=note)
-                record(f"arrival {name}: first chart", med["first"], ref["first"],
-                       limit=1.2 * ref["first"] if ref["first"] else None, target="<= 1.20x floor", note=note,
-                       met=False if errs else None)
-                record(f"arrival {name}: all charts", med["all"], ref["all"],
-                       limit=1.5 * ref["all"] if ref["all"] else None, target="<= 1.50x floor", note=note,
-                       met=False if errs else None)
-            b.close()
-    finally:
-        for proc in procs.values():
-            stop(proc)
+        floor_paths = REFS["floor"][1]
+        floor = [measure(f"http://127.0.0.1:{ports['floor']}/{path}", REFS["floor"][3], FLOOR_READY)[0]
+                 for path in floor_paths]
+        ref = {k: statistics.mean([f[k] for f in floor]) if all(f[k] is not None for f in floor) else None
+               for k in ("text", "first", "all")}
+        for script, path in OUR_PAGES.items():
+            c = charts.get(script, 0)
+            if not c:
+                continue
+            med, errs = measure(f"http://127.0.0.1:{ports['ours']}/{path}", c, OUR_READY)
+            note = f"median of {n}; {c} charts; floor: mean of its 2 pages (2 charts each)" + (
+                f"; failed: {len(errs)} ({', '.join(sorted(set(errs)))})" if errs else "")
+            name = path or "overview"
+            record(f"arrival {name}: text", med["text"], ref["text"], note=note)
+            record(f"arrival {name}: first chart", med["first"], ref["first"],
+                   limit=1.2 * ref["first"] if ref["first"] else None, target="<= 1.20x floor", note=note,
+                   met=False if errs else None)
+            record(f"arrival {name}: all charts", med["all"], ref["all"],
+                   limit=1.5 * ref["all"] if ref["all"] else None, target="<= 1.50x floor", note=note,
+                   met=False if errs else None)
+        b.close()
 
 
 def bench_cold_start() -> None:
