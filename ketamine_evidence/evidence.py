@@ -74,13 +74,6 @@ def read_in(rows: pd.DataFrame) -> pd.Series:
     return rows["provenance"].map(vocab.PROVENANCE_LABELS).fillna("not stated")
 
 
-def secondary_only(rows: pd.DataFrame) -> pd.DataFrame:
-    """Return the rows whose figure was read only in a secondary report (news, a summary, another paper)."""
-    if "provenance" not in rows:
-        return rows.iloc[0:0]
-    return rows[rows["provenance"] == "secondary"]
-
-
 def source_link(doi, pmid, url) -> str:
     """Return the best stable link for a source: DOI, then PubMed, then the page where it was read."""
     if isinstance(doi, str) and doi:

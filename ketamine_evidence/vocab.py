@@ -121,16 +121,13 @@ AE_COURSES = ("acute/transient", "persistent", "not applicable")
 CERTAINTY = ("high", "moderate", "low", "very low")
 
 # Where a figure was read (its provenance level), most direct first. The codes are stored; the labels are shown.
-PROVENANCE = ("full_text", "abstract", "label_registry", "secondary")
 PROVENANCE_LABELS = {
     "full_text": "The paper (full text or table)",
     "abstract": "The paper's abstract",
     "label_registry": "Official label or registry",
     "secondary": "Secondary report",
 }
-PROVENANCE_WHAT = {
-    "secondary": "news, a summary site or another paper quoting the figure; the paper itself was not read",
-}
+PROVENANCE = tuple(PROVENANCE_LABELS)
 
 
 def counted(n: int, word: str, plural: str | None = None) -> str:
