@@ -242,6 +242,16 @@ def cookie_of(ws) -> str | None:
     return found.group(1) if found else None
 
 
+
+def _track(ws, out: dict):
+    """Register a (re)connected tab in `out` (its replica, the current tab, every tab) and start reading it; return
+    the tab and its reader task."""
+    out["sessions"].append(replica_of(ws))
+    tab = Tab(ws)
+    out["tab"] = tab
+    out["tabs"].append(tab)
+    return tab, asyncio.create_task(tab.read())
+
 async def either(task: asyncio.Task, *events: asyncio.Event) -> None:
     """Wait until `task` ends or one of `events` is set."""
     waiters = [asyncio.create_task(e.wait()) for e in events]
@@ -269,11 +279,7 @@ async def presenter(port: int, query: str, ready: asyncio.Event, done: asyncio.E
             try:
                 async with connect(port, cookie) as ws:
                     cookie = cookie or cookie_of(ws)
-                    out["sessions"].append(replica_of(ws))
-                    tab = Tab(ws)
-                    out["tab"] = tab
-                    out["tabs"].append(tab)
-                    reader = asyncio.create_task(tab.read())
+                    tab, reader = _track(ws, out)
                     took = await tab.open_page("Presenter", query, PAGE_TIMEOUT)
                     out.setdefault("first_run_s", took)
                     if not attempt and (not tab.timers or not any(SO_FAR.search(text) for _, text in tab.texts)):
@@ -329,11 +335,7 @@ async def student(port: int, room: str, step: int, value: float, done: asyncio.E
                 stage = "connecting" if not attempt else f"reconnecting (attempt {attempt})"
                 async with connect(port, cookie) as ws:
                     cookie = cookie or cookie_of(ws)
-                    out["sessions"].append(replica_of(ws))
-                    tab = Tab(ws)
-                    out["tab"] = tab
-                    out["tabs"].append(tab)
-                    reader = asyncio.create_task(tab.read())
+                    tab, reader = _track(ws, out)
                     stage = f"loading the page (bound {PAGE_TIMEOUT:g} s)"
                     took = await tab.open_page("Join_class", link, PAGE_TIMEOUT)
                     out.setdefault("load_s", took)
